@@ -1,0 +1,194 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { checkDnsSubdomain, checkPositiveInt, invalidProp } from './errors';
+import { ContainerResources, Cpu, Memory } from './quantity';
+
+/** What an autoscaler points at (`spec.scaleTargetRef`). */
+export interface ScaleTarget {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** A workload an {@link Autoscaler} can scale: StableDeployment, CanaryDeployment, Rollout, pipeline stages. */
+export interface IAutoscalable extends IConstruct {
+  readonly scaleTarget: ScaleTarget;
+  /** The container's requests; utilization metrics divide by them. */
+  readonly resources?: ContainerResources;
+  /** True for workloads that must run a fixed number of pods (a single-instance stage). */
+  readonly fixedReplicaCount: boolean;
+  /** @internal */
+  _attachAutoscaler(autoscaler: Construct, range: { min: number; max: number }): void;
+}
+
+type MetricSpec =
+  | { readonly resource: 'cpu' | 'memory'; readonly utilization: number }
+  | { readonly resource: 'cpu' | 'memory'; readonly averageValue: Cpu | Memory };
+
+/** A resource metric the autoscaler holds at a target. */
+export class ScalingMetric {
+  /** Average CPU use as a percentage of the CPU request. Needs a CPU request. */
+  public static cpuUtilization(percent: number): ScalingMetric {
+    return new ScalingMetric({ resource: 'cpu', utilization: percent });
+  }
+  /** Average memory use as a percentage of the memory request. Needs a memory request. */
+  public static memoryUtilization(percent: number): ScalingMetric {
+    return new ScalingMetric({ resource: 'memory', utilization: percent });
+  }
+  /** Average CPU use per pod as an absolute amount. */
+  public static cpuAverageValue(value: Cpu): ScalingMetric {
+    return new ScalingMetric({ resource: 'cpu', averageValue: value });
+  }
+  /** Average memory use per pod as an absolute amount. */
+  public static memoryAverageValue(value: Memory): ScalingMetric {
+    return new ScalingMetric({ resource: 'memory', averageValue: value });
+  }
+  private constructor(public readonly spec: MetricSpec) {}
+
+  /** @internal */
+  public _render(scope: IConstruct, prop: string, target: IAutoscalable): Record<string, unknown> {
+    const s = this.spec;
+    if ('utilization' in s) {
+      if (!Number.isInteger(s.utilization) || s.utilization <= 0) {
+        invalidProp(scope, `${prop}.utilization`, s.utilization, 'must be a whole percentage above 0 (of the request; above 100 is allowed)');
+      }
+      if (!target.resources?.[s.resource]?.request) {
+        invalidProp(scope, prop, `${s.resource} utilization ${s.utilization}%`,
+          `needs a ${s.resource} request on ${target.node.path}: utilization is usage divided by the request; set resources.${s.resource}.request there`);
+      }
+      return { type: 'Resource', resource: { name: s.resource, target: { type: 'Utilization', averageUtilization: s.utilization } } };
+    }
+    if (!s.averageValue.isValid) {
+      invalidProp(scope, `${prop}.averageValue`, s.averageValue.text, 'must be a positive Kubernetes quantity');
+    }
+    return { type: 'Resource', resource: { name: s.resource, target: { type: 'AverageValue', averageValue: s.averageValue.text } } };
+  }
+}
+
+/** One limit on how fast the autoscaler may change the replica count. */
+export interface ScalingPolicy {
+  /** Limit by a number of pods or a percentage of the current pods. */
+  readonly type: 'Pods' | 'Percent';
+  /** Pods or percent allowed per period. */
+  readonly value: number;
+  /** Length of the period. */
+  readonly period: Duration;
+}
+
+/** How the autoscaler moves in one direction. */
+export interface ScalingRules {
+  /**
+   * Recommendations over this window are considered; the safest wins.
+   * @default - Kubernetes' default (0 s up, 300 s down)
+   */
+  readonly stabilizationWindow?: Duration;
+  /**
+   * Limits on the rate of change.
+   * @default - Kubernetes' default policies
+   */
+  readonly policies?: readonly ScalingPolicy[];
+  /**
+   * Which policy wins when several allow a change; `Disabled` turns this direction off.
+   * @default 'Max'
+   */
+  readonly selectPolicy?: 'Max' | 'Min' | 'Disabled';
+}
+
+/** Props of an {@link Autoscaler}. */
+export interface AutoscalerProps {
+  /** The workload to scale. Its manifest then leaves `replicas` to the autoscaler. */
+  readonly target: IAutoscalable;
+  /**
+   * metadata.name of the HorizontalPodAutoscaler.
+   * @default `${target name}-autoscaler`
+   */
+  readonly name?: string;
+  /**
+   * Fewest pods.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /** Most pods. */
+  readonly maxReplicas: number;
+  /**
+   * Metrics held at their targets; the largest recommendation wins.
+   * @default [ScalingMetric.cpuUtilization(80)] (Kubernetes' own default)
+   */
+  readonly metrics?: readonly ScalingMetric[];
+  /**
+   * How fast to scale up.
+   * @default - Kubernetes' default
+   */
+  readonly scaleUp?: ScalingRules;
+  /**
+   * How fast to scale down.
+   * @default - Kubernetes' default
+   */
+  readonly scaleDown?: ScalingRules;
+}
+
+/** An `autoscaling/v2` HorizontalPodAutoscaler for any {@link IAutoscalable} workload. */
+export class Autoscaler extends Construct {
+  public readonly name: string;
+  public readonly minReplicas: number;
+  public readonly maxReplicas: number;
+  public readonly target: IAutoscalable;
+  /** The HorizontalPodAutoscaler manifest. */
+  public readonly hpa: ApiObject;
+
+  constructor(scope: Construct, id: string, props: AutoscalerProps) {
+    super(scope, id);
+    const target = props.target;
+    this.target = target;
+    this.name = props.name ?? `${target.scaleTarget.name}-autoscaler`;
+    checkDnsSubdomain(this, 'name', this.name);
+    this.minReplicas = props.minReplicas ?? 1;
+    this.maxReplicas = props.maxReplicas;
+    checkPositiveInt(this, 'minReplicas', this.minReplicas);
+    checkPositiveInt(this, 'maxReplicas', this.maxReplicas);
+    if (this.minReplicas > this.maxReplicas) {
+      invalidProp(this, 'minReplicas', this.minReplicas, `must be less than or equal to maxReplicas (${this.maxReplicas})`);
+    }
+    if (target.fixedReplicaCount) {
+      invalidProp(this, 'target', target, 'runs a fixed number of pods (declared single-instance) and cannot be autoscaled');
+    }
+    const metrics = props.metrics ?? [ScalingMetric.cpuUtilization(80)];
+    if (metrics.length === 0) invalidProp(this, 'metrics', [], 'must hold at least one metric');
+    const renderedMetrics = metrics.map((m, i) => m._render(this, `metrics[${i}]`, target));
+    const behavior = {
+      scaleUp: renderRules(this, 'scaleUp', props.scaleUp),
+      scaleDown: renderRules(this, 'scaleDown', props.scaleDown),
+    };
+    target._attachAutoscaler(this, { min: this.minReplicas, max: this.maxReplicas });
+
+    this.hpa = new ApiObject(this, 'Resource', {
+      apiVersion: 'autoscaling/v2',
+      kind: 'HorizontalPodAutoscaler',
+      metadata: { name: this.name },
+      spec: {
+        scaleTargetRef: { ...target.scaleTarget },
+        minReplicas: this.minReplicas,
+        maxReplicas: this.maxReplicas,
+        metrics: renderedMetrics,
+        behavior: behavior.scaleUp || behavior.scaleDown ? behavior : undefined,
+      },
+    });
+  }
+}
+
+function renderRules(scope: IConstruct, prop: string, rules: ScalingRules | undefined) {
+  if (!rules) return undefined;
+  const window = rules.stabilizationWindow === undefined ? undefined : rules.stabilizationWindow.toMilliseconds() / 1000;
+  if (window !== undefined && (!Number.isInteger(window) || window < 0 || window > 3600)) {
+    invalidProp(scope, `${prop}.stabilizationWindow`, `${window}s`, 'must be whole seconds from 0 to 3600');
+  }
+  const policies = rules.policies?.map((p, i) => {
+    checkPositiveInt(scope, `${prop}.policies[${i}].value`, p.value);
+    const period = p.period.toMilliseconds() / 1000;
+    if (!Number.isInteger(period) || period < 1 || period > 1800) {
+      invalidProp(scope, `${prop}.policies[${i}].period`, `${period}s`, 'must be whole seconds from 1 to 1800');
+    }
+    return { type: p.type, value: p.value, periodSeconds: period };
+  });
+  return { stabilizationWindowSeconds: window, selectPolicy: rules.selectPolicy, policies };
+}

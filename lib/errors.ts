@@ -1,0 +1,105 @@
+import { IConstruct } from 'constructs';
+
+/**
+ * Thrown for a bad prop. The message always names the construct path, the prop,
+ * the value given and what would be valid, so it can be fixed without reading our code.
+ */
+export class DeliveryError extends Error {
+  constructor(
+    /** Construct path, e.g. `dummy-api/stable`. */
+    public readonly path: string,
+    /** The prop at fault, e.g. `replicas` or `resources.cpu.limit`. */
+    public readonly prop: string,
+    /** The value given. */
+    public readonly value: unknown,
+    /** What would be valid. */
+    public readonly expected: string,
+  ) {
+    super(`${path}: '${prop}' is ${describeValue(value)}: ${expected}`);
+    this.name = 'DeliveryError';
+  }
+}
+
+/** Renders a bad value for an error message: strings quoted, objects as JSON. */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (value === undefined) return 'undefined';
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'object' && value !== null && 'node' in value) return `construct ${(value as IConstruct).node.path}`;
+  try {
+    return JSON.stringify(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Throws a {@link DeliveryError} for `scope`. */
+export function invalidProp(scope: IConstruct, prop: string, value: unknown, expected: string): never {
+  throw new DeliveryError(scope.node.path, prop, value, expected);
+}
+
+/**
+ * The message of {@link invalidProp} without the path, for `node.addValidation`:
+ * cdk8s prefixes each validation message with `[construct path]`.
+ */
+export function problem(prop: string, value: unknown, expected: string): string {
+  return `'${prop}' is ${describeValue(value)}: ${expected}`;
+}
+
+export function checkPositiveInt(scope: IConstruct, prop: string, value: number, { allowZero = false } = {}): void {
+  const min = allowZero ? 0 : 1;
+  if (!Number.isInteger(value) || value < min) {
+    invalidProp(scope, prop, value, `must be a whole number >= ${min}`);
+  }
+}
+
+export function checkPort(scope: IConstruct, prop: string, value: number): void {
+  if (!Number.isInteger(value) || value < 1 || value > 65535) {
+    invalidProp(scope, prop, value, 'must be a whole number from 1 to 65535');
+  }
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** Names of Services (and anything used as a DNS label): DNS-1123 label, at most 63 characters. */
+export function checkDnsLabel(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
+    invalidProp(scope, prop, value, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters');
+  }
+}
+
+/** Object names and host names: DNS-1123 subdomain, at most 253 characters. */
+export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+    invalidProp(scope, prop, value, 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit, at most 253 characters');
+  }
+}
+
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+
+export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
+    invalidProp(scope, prop, value, 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
+  }
+}
+
+export function checkLabelKey(scope: IConstruct, prop: string, value: string): void {
+  const slash = typeof value === 'string' ? value.lastIndexOf('/') : -1;
+  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
+  const name = slash >= 0 ? value.slice(slash + 1) : value;
+  const ok = typeof value === 'string'
+    && name.length <= 63 && LABEL_KEY_NAME.test(name)
+    && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+  if (!ok) {
+    invalidProp(scope, prop, value, 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
+  }
+}
+
+/** IANA service names, used for named container and Service ports. */
+export function checkPortName(scope: IConstruct, prop: string, value: string): void {
+  if (typeof value !== 'string' || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
+    invalidProp(scope, prop, value, 'must be an IANA service name: at most 15 lower-case letters, digits and single "-", with at least one letter');
+  }
+}

@@ -1,0 +1,222 @@
+import { ApiObject, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDnsSubdomain, checkPositiveInt, invalidProp, problem } from './errors';
+import { VersionedService } from './versioned-service';
+
+/** How an Ingress path matches. */
+export type PathType = 'Prefix' | 'Exact' | 'ImplementationSpecific';
+
+/** One host (and path) routed to a Service. */
+export interface HostRule {
+  /** Host name, e.g. `tutorial-api.com`; a leading `*.` matches one subdomain level. */
+  readonly host: string;
+  /** The Service traffic goes to. */
+  readonly service: VersionedService;
+  /**
+   * Service port, by number or name.
+   * @default - the Service's port
+   */
+  readonly port?: number | string;
+  /**
+   * Path to match.
+   * @default '/'
+   */
+  readonly path?: string;
+  /**
+   * How the path matches.
+   * @default 'Prefix'
+   */
+  readonly pathType?: PathType;
+  /**
+   * Serve this host over TLS with the certificate in this Secret.
+   * @default - no TLS
+   */
+  readonly tlsSecret?: string;
+}
+
+/**
+ * Traffic split done by ingress-nginx's canary annotations, independent of pod counts.
+ * The canary Ingress repeats hosts and paths of a primary Ingress and takes part of their traffic.
+ */
+export class NginxCanary {
+  /** Send `percent` of the primary's traffic to the canary. */
+  public static weight(percent: number): NginxCanary {
+    return new NginxCanary({ weight: percent });
+  }
+  /**
+   * Send requests that carry `header` to the canary: with `value`, only requests whose header
+   * equals it; without, ingress-nginx's `always`/`never` convention.
+   */
+  public static header(header: string, value?: string): NginxCanary {
+    return new NginxCanary({ header, value });
+  }
+  private constructor(private readonly spec: { weight?: number; header?: string; value?: string }) {}
+
+  /** @internal */
+  public _annotations(scope: Construct): Record<string, string> {
+    const { weight, header, value } = this.spec;
+    const out: Record<string, string> = { 'nginx.ingress.kubernetes.io/canary': 'true' };
+    if (weight !== undefined) {
+      if (!Number.isInteger(weight) || weight < 0 || weight > 100) invalidProp(scope, 'canary.split.weight', weight, 'must be a whole percentage from 0 to 100');
+      out['nginx.ingress.kubernetes.io/canary-weight'] = String(weight);
+    }
+    if (header !== undefined) {
+      if (!/^[A-Za-z0-9-]+$/.test(header)) invalidProp(scope, 'canary.split.header', header, 'must be an HTTP header name (letters, digits and "-")');
+      out['nginx.ingress.kubernetes.io/canary-by-header'] = header;
+      if (value !== undefined) out['nginx.ingress.kubernetes.io/canary-by-header-value'] = value;
+    }
+    return out;
+  }
+}
+
+/** Makes an Ingress the canary of another. */
+export interface IngressCanaryOptions {
+  /** The Ingress whose traffic the canary takes part of; every canary host and path must be one of its rules. */
+  readonly primary: HostIngress;
+  /** How traffic is split. */
+  readonly split: NginxCanary;
+}
+
+/** Props of a {@link HostIngress}. */
+export interface HostIngressProps {
+  /**
+   * metadata.name of the Ingress.
+   * @default - derived from the construct id
+   */
+  readonly name?: string;
+  /**
+   * IngressClass that serves this Ingress; the course uses `nginx`.
+   * @default - the cluster's default IngressClass
+   */
+  readonly className?: string;
+  /**
+   * Host rules; more can be added with `addRule`.
+   * @default - none
+   */
+  readonly rules?: readonly HostRule[];
+  /**
+   * Make this Ingress an ingress-nginx canary of another one.
+   * @default - not a canary
+   */
+  readonly canary?: IngressCanaryOptions;
+}
+
+interface ResolvedRule {
+  readonly host: string;
+  readonly path: string;
+  readonly pathType: PathType;
+  readonly service: VersionedService;
+  readonly port: number | string;
+  readonly tlsSecret?: string;
+}
+
+/** A `networking.k8s.io/v1` Ingress routing host names to VersionedServices. */
+export class HostIngress extends Construct {
+  public readonly name: string;
+  /** The IngressClass, if one is set. */
+  public readonly className?: string;
+  /** The Ingress manifest. */
+  public readonly ingress: ApiObject;
+  private readonly resolvedRules: ResolvedRule[] = [];
+
+  constructor(scope: Construct, id: string, props: HostIngressProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? id.toLowerCase();
+    checkDnsSubdomain(this, 'name', this.name);
+    if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
+    const annotations = props.canary ? props.canary.split._annotations(this) : undefined;
+    if (props.canary && props.className !== undefined && props.className !== props.canary.primary.className) {
+      invalidProp(this, 'className', props.className, `must be the primary's class (${props.canary.primary.className ?? 'default'}): ingress-nginx pairs a canary only with an Ingress of its own class`);
+    }
+    this.className = props.className ?? props.canary?.primary.className;
+    for (const rule of props.rules ?? []) this.addRule(rule);
+    if (props.canary) {
+      const primary = props.canary.primary;
+      this.node.addValidation({ validate: () => this.validateCanaryOf(primary) });
+    }
+    this.node.addValidation({ validate: () => (this.resolvedRules.length ? [] : [problem('rules', [], 'must hold at least one host rule')]) });
+
+    this.ingress = new ApiObject(this, 'Resource', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: this.name, annotations },
+      spec: Lazy.any({ produce: () => this.renderSpec() }),
+    });
+  }
+
+  /** Routes `rule.host` (and path) to a Service. Two rules for the same host and path are refused. */
+  public addRule(rule: HostRule): void {
+    const index = this.resolvedRules.length;
+    const prop = `rules[${index}]`;
+    const host = rule.host;
+    const hostName = typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host;
+    checkDnsSubdomain(this, `${prop}.host`, hostName);
+    if (typeof host === 'string' && !host.includes('.') && host !== 'localhost') {
+      // A bare word is valid DNS, but as an Ingress host it is almost always a typo for a full name.
+      invalidProp(this, `${prop}.host`, host, 'must be a fully qualified host name such as "tutorial-api.com"');
+    }
+    const path = rule.path ?? '/';
+    if (!path.startsWith('/')) invalidProp(this, `${prop}.path`, path, 'must start with "/"');
+    const pathType = rule.pathType ?? 'Prefix';
+    if (!['Prefix', 'Exact', 'ImplementationSpecific'].includes(pathType)) {
+      invalidProp(this, `${prop}.pathType`, pathType, 'must be "Prefix", "Exact" or "ImplementationSpecific"');
+    }
+    const service = rule.service;
+    if (!(service instanceof VersionedService)) invalidProp(this, `${prop}.service`, service, 'must be a VersionedService construct');
+    const port = rule.port ?? service.servicePort.port;
+    if (typeof port === 'number') checkPositiveInt(this, `${prop}.port`, port);
+    if (!service.hasPort(port)) {
+      invalidProp(this, `${prop}.port`, port, `must be a port of ${service.node.path} (Service "${service.name}" has ${service.servicePort.name}/${service.servicePort.port})`);
+    }
+    const clash = this.resolvedRules.find(r => r.host === host && r.path === path);
+    if (clash) {
+      invalidProp(this, `${prop}.host`, `${host}${path}`, `is already routed to ${clash.service.name} by an earlier rule; one host and path can have one backend`);
+    }
+    if (rule.tlsSecret !== undefined) checkDnsSubdomain(this, `${prop}.tlsSecret`, rule.tlsSecret);
+    this.resolvedRules.push({ host, path, pathType, service, port, tlsSecret: rule.tlsSecret });
+  }
+
+  /** The routed host and path pairs, in order. */
+  public get routes(): ReadonlyArray<{ host: string; path: string; service: VersionedService; port: number | string }> {
+    return this.resolvedRules.map(({ host, path, service, port }) => ({ host, path, service, port }));
+  }
+
+  private validateCanaryOf(primary: HostIngress): string[] {
+    return this.resolvedRules
+      .filter(r => !primary.resolvedRules.some(p => p.host === r.host && p.path === r.path))
+      .map(r => problem('rules', `${r.host}${r.path}`, `must also be a rule of the primary ${primary.node.path}: ingress-nginx applies a canary only to a host and path its primary serves`));
+  }
+
+  private renderSpec(): Record<string, unknown> {
+    const hosts: string[] = [];
+    const byHost = new Map<string, ResolvedRule[]>();
+    for (const r of this.resolvedRules) {
+      if (!byHost.has(r.host)) {
+        byHost.set(r.host, []);
+        hosts.push(r.host);
+      }
+      byHost.get(r.host)!.push(r);
+    }
+    const tlsBySecret = new Map<string, string[]>();
+    for (const r of this.resolvedRules) {
+      if (r.tlsSecret === undefined) continue;
+      const list = tlsBySecret.get(r.tlsSecret) ?? [];
+      if (!list.includes(r.host)) list.push(r.host);
+      tlsBySecret.set(r.tlsSecret, list);
+    }
+    return {
+      ingressClassName: this.className,
+      tls: tlsBySecret.size ? [...tlsBySecret].map(([secretName, tlsHosts]) => ({ hosts: tlsHosts, secretName })) : undefined,
+      rules: hosts.map(host => ({
+        host,
+        http: {
+          paths: byHost.get(host)!.map(r => ({
+            path: r.path,
+            pathType: r.pathType,
+            backend: { service: { name: r.service.name, port: typeof r.port === 'number' ? { number: r.port } : { name: r.port } } },
+          })),
+        },
+      })),
+    };
+  }
+}

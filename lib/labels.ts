@@ -1,0 +1,42 @@
+/** The release track a workload runs on. The track is part of a workload's identity; the version is not. */
+export type Track = 'stable' | 'canary';
+
+/**
+ * Which label keys carry an app's identity, track and version.
+ * Selectors use only `app` and `track`: selectors are immutable, so a version in
+ * them would force a delete and re-create on every release.
+ */
+export interface LabelKeys {
+  /**
+   * Identity label shared by every version and track of the app.
+   * @default 'app.kubernetes.io/name'
+   */
+  readonly app?: string;
+  /**
+   * Track label (`stable` or `canary`).
+   * @default 'app.kubernetes.io/track'
+   */
+  readonly track?: string;
+  /**
+   * Version label; on pods and objects, never in a selector.
+   * @default 'app.kubernetes.io/version'
+   */
+  readonly version?: string;
+}
+
+/** Label keys with every default applied. */
+export type ResolvedLabelKeys = Required<LabelKeys>;
+
+export const DEFAULT_LABEL_KEYS: ResolvedLabelKeys = {
+  app: 'app.kubernetes.io/name',
+  track: 'app.kubernetes.io/track',
+  version: 'app.kubernetes.io/version',
+};
+
+export function resolveLabelKeys(keys: LabelKeys | undefined): ResolvedLabelKeys {
+  return { ...DEFAULT_LABEL_KEYS, ...stripUndefined(keys ?? {}) };
+}
+
+function stripUndefined<T extends object>(obj: T): Partial<T> {
+  return Object.fromEntries(Object.entries(obj).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

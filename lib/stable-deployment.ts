@@ -1,0 +1,59 @@
+import { Construct } from 'constructs';
+import { checkPositiveInt } from './errors';
+import { LabelKeys } from './labels';
+import { DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
+import { ContainerOptions } from './workload';
+
+/** Props of a {@link StableDeployment}. */
+export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdateOptions {
+  /** Value of the app identity label, shared by every track and version of the app. */
+  readonly app: string;
+  /**
+   * Label keys for app, track and version. The course uses `{ app: 'app', version: 'dummy-version' }`.
+   * @default - see LabelKeys
+   */
+  readonly labelKeys?: LabelKeys;
+  /**
+   * metadata.name of the Deployment.
+   * @default `${app}-stable`
+   */
+  readonly name?: string;
+  /**
+   * Pods to run. Leave unset when an Autoscaler manages the Deployment or a
+   * CanaryDeployment splits a total by percentage.
+   * @default 1, or what the CanaryDeployment's split leaves for stable
+   */
+  readonly replicas?: number;
+}
+
+/** The release that serves most traffic: a Deployment on the `stable` track. */
+export class StableDeployment extends TrackDeployment {
+  /** The `replicas` prop as given. */
+  public readonly requestedReplicas?: number;
+  private replicasFromCanary?: number;
+
+  constructor(scope: Construct, id: string, props: StableDeploymentProps) {
+    super(scope, id, props, 'stable');
+    if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas);
+    this.requestedReplicas = props.replicas;
+  }
+
+  /** Pods this Deployment asks for, or undefined when an Autoscaler owns the count. */
+  public get replicas(): number | undefined {
+    if (this.isAutoscaled) return undefined;
+    return this.replicasFromCanary ?? this.requestedReplicas ?? 1;
+  }
+
+  protected get manifestReplicas(): number | undefined {
+    return this.replicas;
+  }
+
+  protected get explicitReplicas(): number | undefined {
+    return this.requestedReplicas;
+  }
+
+  /** @internal Called by a CanaryDeployment that splits a total by percentage; it checks for conflicts first. */
+  public _setReplicasFromCanary(replicas: number): void {
+    this.replicasFromCanary = replicas;
+  }
+}

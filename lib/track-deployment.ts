@@ -1,0 +1,157 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
+import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
+import { UpdateStrategy } from './update-strategy';
+import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
+import type { IAutoscalable, ScaleTarget } from './autoscaler';
+import type { ContainerResources } from './quantity';
+
+/** How a Deployment rolls out changes, shared by the stable and canary tracks. */
+export interface DeploymentUpdateOptions {
+  /**
+   * How pods are replaced on a change.
+   * @default UpdateStrategy.rollingUpdate() (25% surge, 25% unavailable)
+   */
+  readonly strategy?: UpdateStrategy;
+  /**
+   * How long a new pod must be ready before it counts as available.
+   * @default - Kubernetes' default (0 s)
+   */
+  readonly minReady?: Duration;
+  /**
+   * How long a rollout may make no progress before it is reported as failed.
+   * @default - Kubernetes' default (600 s)
+   */
+  readonly progressDeadline?: Duration;
+  /**
+   * Old ReplicaSets kept for `kubectl rollout undo`.
+   * @default - Kubernetes' default (10)
+   */
+  readonly revisionHistoryLimit?: number;
+}
+
+/** @internal Everything a track deployment needs once its app and labels are settled. */
+export interface TrackDeploymentSettings extends ContainerOptions, DeploymentUpdateOptions {
+  readonly app: string;
+  readonly labelKeys?: LabelKeys;
+  readonly name?: string;
+}
+
+/** A Deployment of one app on one track. Base of StableDeployment and CanaryDeployment. */
+export abstract class TrackDeployment extends Construct implements IWorkload, IAutoscalable {
+  public readonly app: string;
+  public readonly track: Track;
+  public readonly labelKeys: ResolvedLabelKeys;
+  /** metadata.name of the Deployment. */
+  public readonly name: string;
+  /** The version label's value. */
+  public readonly version: string;
+  public readonly containerPort?: ContainerPort;
+  /** The container's CPU and memory. */
+  public readonly resources?: ContainerResources;
+  /** The Deployment manifest; use `ApiObject.of(...).addJsonPatch()` for fields the props do not cover. */
+  public readonly deployment: ApiObject;
+  public readonly scaleTarget: ScaleTarget;
+  public readonly fixedReplicaCount = false;
+  /** The container options this Deployment was built from; a canary starts from its stable's. */
+  public readonly containerOptions: ContainerOptions;
+  /** Replicas in the manifest, or undefined while an autoscaler owns the count. */
+  protected abstract get manifestReplicas(): number | undefined;
+  private autoscalerPath?: string;
+  private autoscalerRange?: { readonly min: number; readonly max: number };
+
+  protected constructor(scope: Construct, id: string, settings: TrackDeploymentSettings, track: Track) {
+    super(scope, id);
+    this.app = settings.app;
+    this.track = track;
+    this.containerOptions = settings;
+    this.labelKeys = resolveLabelKeys(settings.labelKeys);
+    for (const key of ['app', 'track', 'version'] as const) checkLabelKey(this, `labelKeys.${key}`, this.labelKeys[key]);
+    if (new Set(Object.values(this.labelKeys)).size !== 3) {
+      invalidProp(this, 'labelKeys', this.labelKeys, 'must use three different keys for app, track and version');
+    }
+    checkLabelValue(this, 'app', this.app);
+    if (this.app === '') invalidProp(this, 'app', this.app, 'must not be empty');
+    this.name = settings.name ?? `${this.app}-${track}`;
+    checkDnsSubdomain(this, 'name', this.name);
+    this.version = resolveVersion(this, settings);
+    checkLabelValue(this, 'version', this.version);
+    if (settings.revisionHistoryLimit !== undefined) checkPositiveInt(this, 'revisionHistoryLimit', settings.revisionHistoryLimit, { allowZero: true });
+    const minReadySeconds = wholeSeconds(this, 'minReady', settings.minReady);
+    const progressDeadlineSeconds = wholeSeconds(this, 'progressDeadline', settings.progressDeadline);
+    if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
+      invalidProp(this, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
+    }
+
+    const selector = { [this.labelKeys.app]: this.app, [this.labelKeys.track]: track };
+    const podLabels = { ...selector, [this.labelKeys.version]: this.version };
+    const template = renderPodTemplate(this, settings, this.app, podLabels);
+    this.containerPort = settings.port !== undefined ? { name: settings.portName ?? 'http', number: settings.port } : undefined;
+    this.resources = settings.resources;
+    const strategy = (settings.strategy ?? UpdateStrategy.rollingUpdate())._render(this, 'strategy');
+    this.scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
+
+    this.deployment = new ApiObject(this, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: this.name, labels: podLabels },
+      spec: Lazy.any({
+        produce: () => ({
+          replicas: this.manifestReplicas,
+          revisionHistoryLimit: settings.revisionHistoryLimit,
+          minReadySeconds,
+          progressDeadlineSeconds,
+          selector: { matchLabels: selector },
+          strategy,
+          template,
+        }),
+      }),
+    });
+  }
+
+  public get selectorLabels(): Record<string, string> {
+    return { [this.labelKeys.app]: this.app, [this.labelKeys.track]: this.track };
+  }
+
+  public get podLabels(): Record<string, string> {
+    return { ...this.selectorLabels, [this.labelKeys.version]: this.version };
+  }
+
+  /** True once an Autoscaler manages this Deployment's replica count. */
+  public get isAutoscaled(): boolean {
+    return this.autoscalerPath !== undefined;
+  }
+
+  /** Replica bounds of the Autoscaler that manages this Deployment, if any. */
+  public get autoscalingRange(): { readonly min: number; readonly max: number } | undefined {
+    return this.autoscalerRange;
+  }
+
+  /** @internal */
+  public _attachAutoscaler(autoscaler: Construct, range: { min: number; max: number }): void {
+    if (this.autoscalerPath !== undefined) {
+      invalidProp(autoscaler, 'target', this, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
+    }
+    this.autoscalerPath = autoscaler.node.path;
+    this.autoscalerRange = range;
+    this.node.addValidation({ validate: () => this.validateAutoscaled() });
+  }
+
+  /** Problems with an explicit replica count next to an autoscaler; overridden where the count is explicit. */
+  protected validateAutoscaled(): string[] {
+    return this.explicitReplicas !== undefined
+      ? [problem('replicas', this.explicitReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count (its minReplicas is the starting count), and a fixed count makes kubectl apply and GitOps fight it`)]
+      : [];
+  }
+
+  /** The replica count the user set, if any. */
+  protected abstract get explicitReplicas(): number | undefined;
+}
+
+function wholeSeconds(scope: Construct, prop: string, value: Duration | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = value.toMilliseconds() / 1000;
+  if (!Number.isInteger(seconds) || seconds < 0) invalidProp(scope, prop, `${value.toMilliseconds()}ms`, 'must be a whole number of seconds >= 0');
+  return seconds;
+}

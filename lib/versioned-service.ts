@@ -1,0 +1,117 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkPort, checkPortName, invalidProp } from './errors';
+import { IWorkload } from './workload';
+
+/** How the Service is reachable. */
+export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
+
+/** Props of a {@link VersionedService}. */
+export interface VersionedServiceProps {
+  /**
+   * The workloads behind the Service, all of one app. When they are all on one track the
+   * Service selects that track (`dummy-stable-service`); when they span tracks it selects
+   * every version of the app by its identity label (`dummy-service`).
+   */
+  readonly serves: IWorkload | readonly IWorkload[];
+  /** Port the Service exposes, e.g. 8081. */
+  readonly port: number;
+  /**
+   * metadata.name of the Service.
+   * @default `${app}` when serving every track, `${app}-${track}` for one track
+   */
+  readonly name?: string;
+  /**
+   * Container port the traffic goes to.
+   * @default - the workloads' container port
+   */
+  readonly targetPort?: number;
+  /**
+   * Name of the Service port; ServiceMonitors and Ingresses may refer to it.
+   * @default - the container port's name
+   */
+  readonly portName?: string;
+  /**
+   * How the Service is reachable.
+   * @default 'ClusterIP'
+   */
+  readonly type?: ServiceType;
+}
+
+/** A named Service port. */
+export interface ServicePort {
+  readonly name: string;
+  readonly port: number;
+  readonly targetPort: number;
+}
+
+/** A Service for every version of an app, or for one track (stable or canary). */
+export class VersionedService extends Construct {
+  public readonly name: string;
+  /** The app behind the Service. */
+  public readonly app: string;
+  /** The Service's label selector: app identity, plus the track when it serves one track. Never the version. */
+  public readonly selector: Readonly<Record<string, string>>;
+  /** The workloads behind the Service. */
+  public readonly workloads: readonly IWorkload[];
+  /** The Service's port. */
+  public readonly servicePort: ServicePort;
+  /** The Service manifest. */
+  public readonly service: ApiObject;
+
+  constructor(scope: Construct, id: string, props: VersionedServiceProps) {
+    super(scope, id);
+    const workloads: readonly IWorkload[] = Array.isArray(props.serves) ? props.serves : [props.serves as IWorkload];
+    if (workloads.length === 0) invalidProp(this, 'serves', [], 'must name at least one workload');
+    this.workloads = workloads;
+    const first = workloads[0];
+    for (const w of workloads) {
+      if (w.app !== first.app || w.labelKeys.app !== first.labelKeys.app || w.labelKeys.track !== first.labelKeys.track) {
+        invalidProp(this, 'serves', w, `must all be of one app with one label scheme: ${w.node.path} is app "${w.app}" but ${first.node.path} is "${first.app}"`);
+      }
+    }
+    this.app = first.app;
+    const tracks = new Set(workloads.map(w => w.track));
+    const oneTrack = tracks.size === 1 ? first.track : undefined;
+    this.selector = oneTrack
+      ? { [first.labelKeys.app]: this.app, [first.labelKeys.track]: oneTrack }
+      : { [first.labelKeys.app]: this.app };
+    this.name = props.name ?? (oneTrack ? `${this.app}-${oneTrack}` : this.app);
+    checkDnsLabel(this, 'name', this.name);
+
+    checkPort(this, 'port', props.port);
+    const targetPort = props.targetPort ?? first.containerPort?.number;
+    if (targetPort === undefined) {
+      invalidProp(this, 'targetPort', undefined, `must be given: ${first.node.path} declares no container port`);
+    }
+    checkPort(this, 'targetPort', targetPort);
+    for (const w of workloads) {
+      if (w.containerPort !== undefined && w.containerPort.number !== targetPort) {
+        invalidProp(this, 'targetPort', targetPort, `must be a port the pods listen on: ${w.node.path} listens on ${w.containerPort.number}`);
+      }
+    }
+    const portName = props.portName ?? first.containerPort?.name ?? 'http';
+    checkPortName(this, 'portName', portName);
+    this.servicePort = { name: portName, port: props.port, targetPort };
+
+    const type = props.type ?? 'ClusterIP';
+    if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(type)) {
+      invalidProp(this, 'type', type, 'must be "ClusterIP", "NodePort" or "LoadBalancer"');
+    }
+    this.service = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name, labels: { [first.labelKeys.app]: this.app } },
+      spec: {
+        type,
+        selector: this.selector,
+        ports: [{ name: portName, port: props.port, targetPort, protocol: 'TCP' }],
+      },
+    });
+  }
+
+  /** True when the Service has a port with this number or name. */
+  public hasPort(port: number | string): boolean {
+    return this.servicePort.port === port || this.servicePort.name === port;
+  }
+}
