@@ -114,13 +114,7 @@ const PROBE_KINDS: readonly ProbeKind[] = ['readiness', 'liveness', 'startup'];
 /** Renders and checks the pod template of a one-container workload. Throws on the first bad prop. */
 export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, app: string, podLabels: Record<string, string>): Record<string, any> {
   const image = options.image;
-  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
-    invalidProp(scope, 'image', image, 'must be an image reference such as "dummy-api:1.0"');
-  }
-  const tag = imageTag(image);
-  if ((tag === undefined && !image.includes('@')) || tag === 'latest') {
-    invalidProp(scope, 'image', image, 'must carry an explicit tag other than "latest", or a digest, e.g. "dummy-api:1.0": "latest" changes under you');
-  }
+  checkImage(scope, image);
   const containerName = options.containerName ?? app;
   checkDnsLabel(scope, 'containerName', containerName);
 
@@ -181,6 +175,17 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
   };
 }
 
+/** Refuses image references without an explicit tag or digest, and `latest`. */
+export function checkImage(scope: IConstruct, image: string): void {
+  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
+    invalidProp(scope, 'image', image, 'must be an image reference such as "dummy-api:1.0"');
+  }
+  const tag = imageTag(image);
+  if ((tag === undefined && !image.includes('@')) || tag === 'latest') {
+    invalidProp(scope, 'image', image, 'must carry an explicit tag other than "latest", or a digest, e.g. "dummy-api:1.0": "latest" changes under you');
+  }
+}
+
 /** The tag of an image reference, or undefined when it has none. */
 export function imageTag(image: string): string | undefined {
   const withoutDigest = image.split('@')[0];
@@ -191,6 +196,7 @@ export function imageTag(image: string): string | undefined {
 
 /** The version label's value: the explicit version, else the image tag. */
 export function resolveVersion(scope: IConstruct, options: ContainerOptions): string {
+  checkImage(scope, options.image);
   const version = options.version ?? imageTag(options.image);
   if (version === undefined) {
     invalidProp(scope, 'version', undefined, 'must be given when the image has no tag (it fills the version label)');
