@@ -83,8 +83,9 @@ export class CanaryDeployment extends TrackDeployment {
       try {
         this.weightSplit = splitReplicas(props.weight, props.totalReplicas, props.roundToWholePods ?? false);
       } catch (e) {
-        const prop = /percentage/.test((e as Error).message) || /whole pods out of/.test((e as Error).message) ? 'weight' : 'totalReplicas';
-        invalidProp(this, prop, prop === 'weight' ? props.weight : props.totalReplicas, (e as Error).message);
+        const message = (e as Error).message.replace('allow rounding', 'set roundToWholePods: true');
+        const aboutWeight = /percentage|whole pods out of/.test(message);
+        invalidProp(this, aboutWeight ? 'weight' : 'totalReplicas', aboutWeight ? props.weight : props.totalReplicas, message);
       }
       const requested = stable.requestedReplicas;
       if (requested !== undefined && requested !== this.weightSplit.stable) {

@@ -31,7 +31,7 @@ export function splitReplicas(percent: number, totalReplicas: number, round = fa
     if (!round) {
       const candidates = nearestExact(totalReplicas, percent);
       throw new RangeError(`cannot be met with whole pods out of ${totalReplicas} (${exact.toFixed(2)} canary pods); `
-        + `use ${candidates}, change totalReplicas, or set round: true`);
+        + `use ${candidates} or another pod total, or allow rounding`);
     }
     if (percent > 0) canary = Math.max(canary, 1);
     if (percent < 100) canary = Math.min(canary, totalReplicas - 1);

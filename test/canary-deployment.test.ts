@@ -89,7 +89,7 @@ describe('CanaryDeployment', () => {
       ['the canary listens on another port', { port: 9090 }, {}, /test\/canary: 'port' is 9090: must be the stable's container port \(8080/],
       ['the weight is above 100', { weight: 120, totalReplicas: 4 }, {}, /test\/canary: 'weight' is 120: must be a percentage from 0 to 100/],
       ['the weight is negative', { weight: -5, totalReplicas: 4 }, {}, /test\/canary: 'weight' is -5/],
-      ['whole pods cannot meet the weight', { weight: 30, totalReplicas: 4 }, {}, /test\/canary: 'weight' is 30: cannot be met with whole pods out of 4 \(1.20 canary pods\); use 25% or 50%/],
+      ['whole pods cannot meet the weight', { weight: 30, totalReplicas: 4 }, {}, /test\/canary: 'weight' is 30: cannot be met with whole pods out of 4 \(1.20 canary pods\); use 25% or 50% or another pod total, or set roundToWholePods: true/],
       ['weight has no totalReplicas', { weight: 25 }, {}, /test\/canary: 'totalReplicas' is undefined: must be set with weight/],
       ['weight and replicas are both set', { weight: 25, totalReplicas: 4, replicas: 1 }, {}, /test\/canary: 'replicas' is 1: must not be set together with weight/],
       ['the weight split contradicts the stable replicas', { weight: 25, totalReplicas: 4 }, { replicas: 5 }, /test\/canary: 'weight' is 25: leaves 3 of 4 pods for stable, but test\/stable sets replicas to 5/],
