@@ -21,7 +21,8 @@ export interface IAutoscalable extends IConstruct {
   _attachAutoscaler(autoscaler: Construct, range: { min: number; max: number }): void;
 }
 
-type MetricSpec =
+/** The resource and target a {@link ScalingMetric} holds: a utilization percentage or an average value. */
+export type MetricSpec =
   | { readonly resource: 'cpu' | 'memory'; readonly utilization: number }
   | { readonly resource: 'cpu' | 'memory'; readonly averageValue: Cpu | Memory };
 

@@ -15,3 +15,4 @@ export * from './versioned-service';
 export * from './host-ingress';
 export * from './autoscaler';
 export * from './synthesize';
+export * from './kustomization';
