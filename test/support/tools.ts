@@ -1,12 +1,26 @@
 import { execFileSync } from 'child_process';
+import { accessSync, constants } from 'fs';
 
-/** Absolute path of a command on PATH, or undefined. */
+// Debian installs some servers (nats-server) in sbin, which a non-root user's PATH often lacks.
+const SBIN_DIRS = ['/usr/sbin', '/sbin'];
+
+/** Absolute path of a command on PATH, else in /usr/sbin or /sbin; undefined when missing. */
 export function findTool(command: string): string | undefined {
   try {
-    return execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim() || undefined;
+    const found = execFileSync('sh', ['-c', `command -v ${command}`], { encoding: 'utf8' }).trim();
+    if (found) return found;
   } catch {
-    return undefined;
+    // not on PATH
   }
+  for (const dir of SBIN_DIRS) {
+    try {
+      accessSync(`${dir}/${command}`, constants.X_OK);
+      return `${dir}/${command}`;
+    } catch {
+      // not here either
+    }
+  }
+  return undefined;
 }
 
 // Conditional skip for a missing external tool (DEVELOPERS.md non-negotiable 5), never a blanket skip.
