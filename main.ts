@@ -1,10 +1,12 @@
 import { App, YamlOutputType } from 'cdk8s';
 import { DummyApiChart } from './examples/dummy-api';
+import { NatsPipelineChart } from './examples/nats-pipeline';
 import { synthesizeApp } from './lib';
 
 /** Builds every example chart of the course into one app, one YAML file per chart. */
 export function buildExamples(app: App): void {
   new DummyApiChart(app, 'dummy-api');
+  new NatsPipelineChart(app, 'nats-pipeline');
 }
 
 if (require.main === module) {

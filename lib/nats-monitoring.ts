@@ -1,0 +1,82 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ServiceMonitor } from '../imports/monitoring.coreos.com';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, invalidProp } from './errors';
+import { NatsServer } from './nats-server';
+
+/** How Prometheus finds and scrapes the NATS exporter. */
+export interface NatsMonitoringOptions {
+  /**
+   * Labels the Prometheus instance's `serviceMonitorSelector` matches; without them Prometheus
+   * ignores the ServiceMonitor and scrapes nothing. kube-prometheus-stack selects on
+   * `release: <its Helm release>`, e.g. `{ release: 'prometheus-operator-1593782473' }`
+   * (`kubectl get prometheus -A -o yaml` shows the selector).
+   */
+  readonly prometheusLabels: Readonly<Record<string, string>>;
+  /**
+   * metadata.name of the ServiceMonitor.
+   * @default `${server name}-monitoring`
+   */
+  readonly name?: string;
+  /**
+   * Namespace of the ServiceMonitor, where the Prometheus instance looks for it.
+   * @default - the chart's namespace, else `default`
+   */
+  readonly namespace?: string;
+  /**
+   * How often Prometheus scrapes the exporter.
+   * @default Duration.seconds(30)
+   */
+  readonly interval?: Duration;
+}
+
+/** Props of a {@link NatsMonitoring}. */
+export interface NatsMonitoringProps extends NatsMonitoringOptions {
+  /** The NATS server to scrape. */
+  readonly server: NatsServer;
+}
+
+/**
+ * A prometheus-operator ServiceMonitor for a {@link NatsServer}: selects its client Service
+ * by that Service's own labels, scrapes the `metrics` port at `/metrics`, in the server's namespace.
+ */
+export class NatsMonitoring extends Construct {
+  public readonly name: string;
+  /** Namespace of the ServiceMonitor. */
+  public readonly namespace: string;
+  /** Labels on the ServiceMonitor that the Prometheus instance selects on. */
+  public readonly prometheusLabels: Readonly<Record<string, string>>;
+  /** The ServiceMonitor manifest. */
+  public readonly serviceMonitor: ServiceMonitor;
+
+  constructor(scope: Construct, id: string, props: NatsMonitoringProps) {
+    super(scope, id);
+    const labels = props.prometheusLabels;
+    if (labels === undefined || labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+      invalidProp(this, 'prometheusLabels', labels,
+        'must hold the label(s) the Prometheus instance selects ServiceMonitors on, e.g. { release: "prometheus-operator-1593782473" }; without them Prometheus silently scrapes nothing');
+    }
+    for (const [key, value] of Object.entries(labels)) {
+      checkLabelKey(this, 'prometheusLabels', key);
+      checkLabelValue(this, `prometheusLabels.${key}`, value);
+    }
+    this.prometheusLabels = labels;
+    this.name = props.name ?? `${props.server.name}-monitoring`;
+    checkDnsSubdomain(this, 'name', this.name);
+    this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
+    checkDnsLabel(this, 'namespace', this.namespace);
+    const interval = props.interval ?? Duration.seconds(30);
+    const seconds = interval.toMilliseconds() / 1000;
+    if (!Number.isInteger(seconds) || seconds < 1) invalidProp(this, 'interval', `${interval.toMilliseconds()}ms`, 'must be a whole number of seconds >= 1');
+
+    const server = props.server;
+    this.serviceMonitor = new ServiceMonitor(this, 'Resource', {
+      metadata: { name: this.name, namespace: this.namespace, labels: { ...labels } },
+      spec: {
+        selector: { matchLabels: { ...server.clientServiceLabels } },
+        namespaceSelector: { matchNames: [server.namespace] },
+        endpoints: [{ port: server.metricsPortName, path: '/metrics', interval: `${seconds}s` }],
+      },
+    });
+  }
+}

@@ -1,0 +1,167 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDnsLabel, invalidProp } from './errors';
+import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
+import { LabelKeys } from './labels';
+import { NATS_PORTS } from './nats-config';
+import { NatsMonitoring, NatsMonitoringOptions } from './nats-monitoring';
+import { NatsServer, NatsServerProps } from './nats-server';
+import { PipelineStage, PipelineStageOptions } from './pipeline-stage';
+
+/** Monitoring of the pipeline's NATS server: a ServiceMonitor and, unless turned off, a Grafana dashboard. */
+export interface NatsPipelineMonitoring extends NatsMonitoringOptions {
+  /**
+   * The Grafana dashboard ConfigMap, or `false` for none.
+   * @default - a dashboard in the ServiceMonitor's namespace, with a `datasource` template variable
+   */
+  readonly dashboard?: Omit<GrafanaDashboardProps, 'server'> | false;
+}
+
+/** Props of a {@link NatsPipeline}. */
+export interface NatsPipelineProps {
+  /** The stages, in the order messages flow through them, e.g. fetcher, mapper, saver. */
+  readonly stages: readonly PipelineStageOptions[];
+  /**
+   * The pipeline's own NATS server.
+   * @default - a NatsServer with its defaults (release name `nats`), unless serverUrl is given
+   */
+  readonly server?: NatsServerProps;
+  /**
+   * URL of a NATS server the pipeline does not run (bring your own). It replaces the
+   * pipeline's own server, so `server`, `monitoring` and `networkPolicy: true` cannot go with it.
+   * @default - the pipeline runs its own server
+   */
+  readonly serverUrl?: string;
+  /**
+   * Prometheus scraping (ServiceMonitor) and a Grafana dashboard.
+   * @default - no monitoring objects; the exporter still serves `/metrics`
+   */
+  readonly monitoring?: NatsPipelineMonitoring;
+  /**
+   * A NetworkPolicy on the NATS pods: only the pipeline's stages reach the client port (4222),
+   * only the NATS pods reach each other's route port (6222), and only the Prometheus
+   * namespace reaches the exporter (7777), when monitoring is on or prometheusNamespace is set.
+   * Everything else (other apps, nats-box, the monitor port 8222) is refused; kubelet probes
+   * are not affected.
+   * @default true when the pipeline runs its own server
+   */
+  readonly networkPolicy?: boolean;
+  /**
+   * Namespace the Prometheus server runs in, which the NetworkPolicy lets reach port 7777.
+   * @default - the ServiceMonitor's namespace
+   */
+  readonly prometheusNamespace?: string;
+  /**
+   * Label keys for the stages and the server (which uses only the app key).
+   * @default - see LabelKeys
+   */
+  readonly labelKeys?: LabelKeys;
+}
+
+/**
+ * Stages that pass messages through NATS (the course's fetcher → mapper → saver), with the
+ * NATS server they share, its monitoring and a NetworkPolicy around it.
+ */
+export class NatsPipeline extends Construct {
+  /** The stages, in order. */
+  public readonly stages: readonly PipelineStage[];
+  /** The pipeline's own NATS server; undefined with serverUrl. */
+  public readonly server?: NatsServer;
+  /** URL every stage gets in its environment. */
+  public readonly natsUrl: string;
+  /** The ServiceMonitor, when monitoring is on. */
+  public readonly monitoring?: NatsMonitoring;
+  /** The Grafana dashboard, when monitoring is on and the dashboard is not turned off. */
+  public readonly dashboard?: GrafanaDashboard;
+  /** The NetworkPolicy around the NATS pods, when on. */
+  public readonly networkPolicy?: ApiObject;
+
+  constructor(scope: Construct, id: string, props: NatsPipelineProps) {
+    super(scope, id);
+    if (!Array.isArray(props.stages) || props.stages.length === 0) {
+      invalidProp(this, 'stages', props.stages, 'must list at least one stage');
+    }
+    checkUnique(this, props.stages, s => s.name, 'name');
+    checkUnique(this, props.stages, s => s.deploymentName ?? s.name, 'deploymentName');
+
+    if (props.serverUrl !== undefined) {
+      const needOwnServer = [
+        ...Object.entries(props.server ?? {}).filter(([, v]) => v !== undefined).map(([k]) => `server.${k}`),
+        ...(props.monitoring !== undefined ? ['monitoring'] : []),
+        ...(props.networkPolicy === true ? ['networkPolicy'] : []),
+        ...(props.prometheusNamespace !== undefined ? ['prometheusNamespace'] : []),
+      ];
+      if (needOwnServer.length > 0) {
+        invalidProp(this, 'serverUrl', props.serverUrl,
+          `cannot be combined with ${needOwnServer.join(', ')}: they shape or watch the pipeline's own NATS server, which serverUrl replaces; drop them or drop serverUrl`);
+      }
+      this.natsUrl = props.serverUrl;
+    } else {
+      this.server = new NatsServer(this, 'nats', { labelKeys: props.labelKeys, ...props.server });
+      this.natsUrl = this.server.url;
+    }
+
+    this.stages = props.stages.map(options => new PipelineStage(this, options.name, {
+      labelKeys: props.labelKeys,
+      ...options,
+      natsUrl: this.natsUrl,
+    }));
+
+    const server = this.server;
+    if (server && props.monitoring) {
+      const { dashboard, ...monitoring } = props.monitoring;
+      this.monitoring = new NatsMonitoring(this, 'monitoring', { ...monitoring, server });
+      if (dashboard !== false) {
+        this.dashboard = new GrafanaDashboard(this, 'dashboard', { namespace: this.monitoring.namespace, ...dashboard, server });
+      }
+    }
+    if (server && props.networkPolicy !== false) {
+      this.networkPolicy = this.renderNetworkPolicy(server, props.prometheusNamespace ?? this.monitoring?.namespace);
+    }
+  }
+
+  /** The stage named `name`; throws when there is none. */
+  public stage(name: string): PipelineStage {
+    const found = this.stages.find(s => s.app === name);
+    if (!found) invalidProp(this, 'stage', name, `must be one of the pipeline's stages: ${this.stages.map(s => s.app).join(', ')}`);
+    return found;
+  }
+
+  private renderNetworkPolicy(server: NatsServer, prometheusNamespace: string | undefined): ApiObject {
+    if (prometheusNamespace !== undefined) checkDnsLabel(this, 'prometheusNamespace', prometheusNamespace);
+    const tcp = (port: number) => ({ protocol: 'TCP', port });
+    const ingress: Record<string, unknown>[] = [
+      { from: this.stages.map(s => ({ podSelector: { matchLabels: s.selectorLabels } })), ports: [tcp(NATS_PORTS.client)] },
+      { from: [{ podSelector: { matchLabels: server.podLabels } }], ports: [tcp(NATS_PORTS.cluster)] },
+    ];
+    if (prometheusNamespace !== undefined) {
+      ingress.push({
+        // Kubernetes (1.22+) labels every namespace with its own name.
+        from: [{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': prometheusNamespace } } }],
+        ports: [tcp(NATS_PORTS.metrics)],
+      });
+    }
+    return new ApiObject(this, 'NetworkPolicy', {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: { name: server.name, labels: server.podLabels },
+      spec: {
+        podSelector: { matchLabels: server.podLabels },
+        policyTypes: ['Ingress'],
+        ingress,
+      },
+    });
+  }
+}
+
+function checkUnique<T>(scope: Construct, items: readonly T[], key: (item: T) => string, prop: string): void {
+  const seen = new Map<string, number>();
+  items.forEach((item, i) => {
+    const value = key(item);
+    const first = seen.get(value);
+    if (first !== undefined) {
+      invalidProp(scope, `stages[${i}].${prop}`, value, `must be unique: stages[${first}] already uses it`);
+    }
+    seen.set(value, i);
+  });
+}

@@ -1,0 +1,338 @@
+import { ApiObject, Chart, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
+import { LabelKeys, resolveLabelKeys } from './labels';
+import { NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
+import { PodSecurity } from './pod-security';
+import { Probe } from './probe';
+import { ContainerResources, Memory } from './quantity';
+import { imageTag, renderPodTemplate } from './workload';
+
+/** JetStream persistence: a file store on a volume claimed per server. */
+export interface JetStreamOptions {
+  /**
+   * Size of each server's volume claim; also the file store's limit.
+   * @default Memory.gibibytes(10)
+   */
+  readonly storage?: Memory;
+  /**
+   * Storage class of the volume claims.
+   * @default - the cluster's default storage class
+   */
+  readonly storageClass?: string;
+  /**
+   * Memory the server may use for memory-backed streams.
+   * @default - nats-server's default (75% of the memory it sees)
+   */
+  readonly maxMemoryStore?: Memory;
+}
+
+/** Props of a {@link NatsServer}. */
+export interface NatsServerProps {
+  /**
+   * Release name: the client Service, the StatefulSet and the identity label carry it;
+   * clients connect to `nats://<name>:4222`.
+   * @default 'nats'
+   */
+  readonly name?: string;
+  /**
+   * Servers in the cluster. With JetStream it must be odd (see the guide).
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * NATS server image. It must have `nats-server` on its PATH (the `-alpine` variants do).
+   * @default NatsServer.DEFAULT_IMAGE
+   */
+  readonly image?: string;
+  /**
+   * Prometheus exporter image, run as a sidecar serving `/metrics` on port 7777.
+   * @default NatsServer.DEFAULT_EXPORTER_IMAGE
+   */
+  readonly exporterImage?: string;
+  /**
+   * JetStream persistence; when set, each server gets a volume claim mounted at `/data`.
+   * @default - JetStream off (core NATS: at-most-once delivery, as in the course)
+   */
+  readonly jetstream?: JetStreamOptions;
+  /**
+   * CPU and memory of the NATS container.
+   * @default - none
+   */
+  readonly resources?: ContainerResources;
+  /**
+   * CPU and memory of the exporter container.
+   * @default - none
+   */
+  readonly exporterResources?: ContainerResources;
+  /**
+   * Security context of both containers. The nats image's own user is root, so the default
+   * sets a non-root uid; `fsGroup` makes the JetStream volume writable for it.
+   * @default PodSecurity.restricted({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 })
+   */
+  readonly security?: PodSecurity;
+  /**
+   * How long lame-duck mode spreads client disconnects over on shutdown.
+   * @default Duration.seconds(30)
+   */
+  readonly lameDuckDuration?: Duration;
+  /**
+   * How long Kubernetes waits for a stopping pod before killing it. Must exceed the lame-duck
+   * duration plus its 10 s grace period, or servers are killed mid-way.
+   * @default Duration.seconds(60)
+   */
+  readonly terminationGracePeriod?: Duration;
+  /**
+   * Label keys; only the app key is used: its value is the release name. The course's
+   * ServiceMonitor selects `app: my-nats`, i.e. `{ app: 'app' }`.
+   * @default - see LabelKeys
+   */
+  readonly labelKeys?: LabelKeys;
+}
+
+const LAME_DUCK_GRACE_SECONDS = 10;
+const CONFIG_DIR = '/etc/nats-config';
+const PID_DIR = '/var/run/nats';
+const STORE_DIR = '/data';
+const COMPONENT_KEY = 'app.kubernetes.io/component';
+
+/**
+ * A NATS server (or cluster) as a StatefulSet, rendered by the library instead of the Helm chart:
+ * client and headless Services, nats.conf in a ConfigMap, probes on the monitor port, a
+ * PodDisruptionBudget, lame-duck shutdown and a Prometheus exporter sidecar on port `metrics`.
+ */
+export class NatsServer extends Construct {
+  /** The server image used when `image` is not given. */
+  public static readonly DEFAULT_IMAGE = 'nats:2.12.8-alpine';
+  /** The exporter image used when `exporterImage` is not given. */
+  public static readonly DEFAULT_EXPORTER_IMAGE = 'natsio/prometheus-nats-exporter:0.17.3';
+
+  /** Release name; also the client Service's and the StatefulSet's name. */
+  public readonly name: string;
+  /** Namespace of the server: the chart's, else `default`. */
+  public readonly namespace: string;
+  /** Servers in the cluster. */
+  public readonly replicas: number;
+  /** URL clients connect to: `nats://<name>:4222`. */
+  public readonly url: string;
+  /** True when JetStream is on. */
+  public readonly jetstream: boolean;
+  /** Labels on every server pod; the Services, the StatefulSet and the budget select on them. */
+  public readonly podLabels: Readonly<Record<string, string>>;
+  /** Labels of the client Service, the one that exposes the `metrics` port; a ServiceMonitor selects on them. */
+  public readonly clientServiceLabels: Readonly<Record<string, string>>;
+  /** Name of the Service port the exporter serves `/metrics` on. */
+  public readonly metricsPortName = 'metrics';
+  /** The generated nats.conf. */
+  public readonly configText: string;
+  /** ConfigMap holding nats.conf. */
+  public readonly configMap: ApiObject;
+  /** ClusterIP Service clients and Prometheus use: ports `client` (4222) and `metrics` (7777). */
+  public readonly clientService: ApiObject;
+  /** Headless Service that gives each server a DNS name for cluster routes. */
+  public readonly headlessService: ApiObject;
+  /** The StatefulSet. */
+  public readonly statefulSet: ApiObject;
+  /** PodDisruptionBudget: at most one server down for voluntary disruptions. */
+  public readonly disruptionBudget: ApiObject;
+
+  constructor(scope: Construct, id: string, props: NatsServerProps = {}) {
+    super(scope, id);
+    this.name = props.name ?? 'nats';
+    checkDnsLabel(this, 'name', this.name);
+    const headlessName = `${this.name}-headless`;
+    if (headlessName.length > 63) invalidProp(this, 'name', this.name, `must be at most 54 characters: the headless Service "${headlessName}" must be a DNS label`);
+    this.namespace = Chart.of(this).namespace ?? 'default';
+
+    this.replicas = props.replicas ?? 1;
+    checkPositiveInt(this, 'replicas', this.replicas);
+    this.jetstream = props.jetstream !== undefined;
+    if (this.jetstream && this.replicas % 2 === 0) {
+      // JetStream replicates through RAFT: N servers tolerate floor((N-1)/2) failures, so an even
+      // count costs a server without tolerating one more failure than N-1 does.
+      invalidProp(this, 'replicas', this.replicas, `must be odd with JetStream (1, 3, 5): its RAFT quorum tolerates no more failures with ${this.replicas} servers than with ${this.replicas - 1}`);
+    }
+
+    const lameDuckSeconds = wholeSeconds(this, 'lameDuckDuration', props.lameDuckDuration ?? Duration.seconds(30));
+    if (lameDuckSeconds < 1) invalidProp(this, 'lameDuckDuration', `${lameDuckSeconds}s`, 'must be at least 1 second');
+    const graceSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60));
+    if (graceSeconds <= lameDuckSeconds + LAME_DUCK_GRACE_SECONDS) {
+      invalidProp(this, 'terminationGracePeriod', `${graceSeconds}s`,
+        `must exceed lameDuckDuration plus its ${LAME_DUCK_GRACE_SECONDS}s grace period (${lameDuckSeconds + LAME_DUCK_GRACE_SECONDS}s), or servers are killed before lame-duck mode has moved their clients`);
+    }
+
+    const js = props.jetstream;
+    const storage = js?.storage ?? Memory.gibibytes(10);
+    if (js) {
+      if (!(storage instanceof Memory) || !storage.isValid) invalidProp(this, 'jetstream.storage', storage instanceof Memory ? storage.text : storage, 'must be a positive memory quantity, e.g. Memory.gibibytes(10)');
+      if (js.maxMemoryStore !== undefined && (!(js.maxMemoryStore instanceof Memory) || !js.maxMemoryStore.isValid)) {
+        invalidProp(this, 'jetstream.maxMemoryStore', js.maxMemoryStore instanceof Memory ? js.maxMemoryStore.text : js.maxMemoryStore, 'must be a positive memory quantity, e.g. Memory.gibibytes(1)');
+      }
+      if (js.storageClass !== undefined) checkDnsSubdomain(this, 'jetstream.storageClass', js.storageClass);
+    }
+
+    const labelKeys = resolveLabelKeys(props.labelKeys);
+    checkLabelKey(this, 'labelKeys.app', labelKeys.app);
+    checkLabelValue(this, 'name', this.name);
+    this.podLabels = { [labelKeys.app]: this.name };
+    // The component label tells the client Service from the headless one, so a ServiceMonitor selects only the first.
+    this.clientServiceLabels = { [labelKeys.app]: this.name, [COMPONENT_KEY]: 'client' };
+    this.url = `nats://${this.name}:${NATS_PORTS.client}`;
+
+    this.configText = renderNatsConfig(natsConfig({
+      replicas: this.replicas,
+      statefulSetName: this.name,
+      headlessServiceName: headlessName,
+      clusterName: this.name,
+      serverNameEnv: 'SERVER_NAME',
+      pidFile: `${PID_DIR}/nats.pid`,
+      lameDuckSeconds,
+      lameDuckGraceSeconds: LAME_DUCK_GRACE_SECONDS,
+      jetstream: js ? { storeDir: STORE_DIR, maxFileStore: storage.value, maxMemoryStore: js.maxMemoryStore?.value } : undefined,
+    }));
+    const configMapName = `${this.name}-config`;
+    this.configMap = new ApiObject(this, 'Config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: configMapName, labels: this.podLabels },
+      data: { 'nats.conf': this.configText },
+    });
+
+    this.clientService = new ApiObject(this, 'Service', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name, labels: this.clientServiceLabels },
+      spec: {
+        type: 'ClusterIP',
+        selector: this.podLabels,
+        ports: [
+          { name: 'client', port: NATS_PORTS.client, targetPort: 'client', protocol: 'TCP' },
+          { name: this.metricsPortName, port: NATS_PORTS.metrics, targetPort: this.metricsPortName, protocol: 'TCP' },
+        ],
+      },
+    });
+    this.headlessService = new ApiObject(this, 'Headless', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: headlessName, labels: { [labelKeys.app]: this.name, [COMPONENT_KEY]: 'peers' } },
+      spec: {
+        clusterIP: 'None',
+        // Servers must resolve each other before any of them is ready, or the cluster never forms.
+        publishNotReadyAddresses: true,
+        selector: this.podLabels,
+        ports: [
+          { name: 'client', port: NATS_PORTS.client, targetPort: 'client', protocol: 'TCP' },
+          { name: 'cluster', port: NATS_PORTS.cluster, targetPort: 'cluster', protocol: 'TCP' },
+          { name: 'monitor', port: NATS_PORTS.monitor, targetPort: 'monitor', protocol: 'TCP' },
+        ],
+      },
+    });
+
+    const security = props.security ?? PodSecurity.restricted({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    const monitorProbe = { port: 'monitor', initialDelay: Duration.seconds(10), timeout: Duration.seconds(5) };
+    const template = renderPodTemplate(this, {
+      image: props.image ?? NatsServer.DEFAULT_IMAGE,
+      containerName: 'nats',
+      port: NATS_PORTS.monitor,
+      portName: 'monitor',
+      command: ['nats-server'],
+      args: ['--config', `${CONFIG_DIR}/nats.conf`],
+      resources: props.resources,
+      security,
+      // A cluster with JetStream may take minutes to catch up before it reports healthy.
+      startup: Probe.http('/healthz', { ...monitorProbe, period: Duration.seconds(10), failureThreshold: 90 }),
+      readiness: Probe.http('/healthz?js-server-only=true', { ...monitorProbe, period: Duration.seconds(10), failureThreshold: 3 }),
+      liveness: Probe.http(this.jetstream ? '/healthz?js-enabled-only=true' : '/healthz', { ...monitorProbe, period: Duration.seconds(30), failureThreshold: 3 }),
+    }, this.name, this.podLabels);
+
+    const spec = template.spec;
+    const nats = spec.containers[0];
+    nats.ports = [
+      { name: 'client', containerPort: NATS_PORTS.client },
+      { name: 'cluster', containerPort: NATS_PORTS.cluster },
+      ...nats.ports,
+    ];
+    nats.env = [{ name: 'SERVER_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
+    nats.lifecycle = { preStop: { exec: { command: ['nats-server', '--signal', `ldm=${PID_DIR}/nats.pid`] } } };
+    nats.volumeMounts = [
+      ...(nats.volumeMounts ?? []),
+      { name: 'config', mountPath: CONFIG_DIR },
+      { name: 'pid', mountPath: PID_DIR },
+      ...(js ? [{ name: 'jetstream', mountPath: STORE_DIR }] : []),
+    ];
+
+    const exporterImage = props.exporterImage ?? NatsServer.DEFAULT_EXPORTER_IMAGE;
+    const exporterTag = typeof exporterImage === 'string' ? imageTag(exporterImage) : undefined;
+    if (typeof exporterImage !== 'string' || /\s/.test(exporterImage) || ((exporterTag === undefined || exporterTag === 'latest') && !exporterImage.includes('@'))) {
+      invalidProp(this, 'exporterImage', exporterImage, 'must be an image reference with an explicit tag other than "latest", or a digest, e.g. "natsio/prometheus-nats-exporter:0.17.3"');
+    }
+    const exporterTemplate = renderPodTemplate(this, {
+      image: exporterImage,
+      containerName: 'metrics',
+      port: NATS_PORTS.metrics,
+      portName: this.metricsPortName,
+      args: [
+        `-port=${NATS_PORTS.metrics}`, '-prefix=nats', '-use_internal_server_id',
+        '-varz', '-connz', '-routez', '-subz', ...(js ? ['-jsz=all'] : []),
+        `http://localhost:${NATS_PORTS.monitor}/`,
+      ],
+      resources: props.exporterResources,
+      security,
+    }, this.name, this.podLabels);
+    const exporter = exporterTemplate.spec.containers[0];
+    // The exporter writes nothing, so it needs no /tmp.
+    delete exporter.volumeMounts;
+    spec.containers.push(exporter);
+
+    spec.terminationGracePeriodSeconds = graceSeconds;
+    spec.volumes = [
+      ...(spec.volumes ?? []),
+      { name: 'config', configMap: { name: configMapName } },
+      { name: 'pid', emptyDir: {} },
+    ];
+    if (this.replicas > 1) {
+      spec.topologySpreadConstraints = [{
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        // Soft, so a one-node development cluster still schedules every server.
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: this.podLabels },
+      }];
+    }
+
+    this.statefulSet = new ApiObject(this, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'StatefulSet',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: {
+        replicas: this.replicas,
+        serviceName: headlessName,
+        // Servers start together: each one's routes wait for the others anyway.
+        podManagementPolicy: 'Parallel',
+        selector: { matchLabels: this.podLabels },
+        template,
+        volumeClaimTemplates: js ? [{
+          metadata: { name: 'jetstream' },
+          spec: {
+            accessModes: ['ReadWriteOnce'],
+            storageClassName: js.storageClass,
+            resources: { requests: { storage: storage.text } },
+          },
+        }] : undefined,
+      },
+    });
+
+    this.disruptionBudget = new ApiObject(this, 'Budget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: this.podLabels } },
+    });
+  }
+}
+
+function wholeSeconds(scope: Construct, prop: string, value: Duration): number {
+  const seconds = value.toMilliseconds() / 1000;
+  if (!Number.isInteger(seconds) || seconds < 0) invalidProp(scope, prop, `${value.toMilliseconds()}ms`, 'must be a whole number of seconds');
+  return seconds;
+}

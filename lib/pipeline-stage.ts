@@ -1,0 +1,182 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
+import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
+import { DeploymentUpdateOptions } from './track-deployment';
+import { UpdateStrategy } from './update-strategy';
+import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
+import type { IAutoscalable, ScaleTarget } from './autoscaler';
+import type { ContainerResources } from './quantity';
+
+/** One stage of a pipeline, as declared in {@link NatsPipelineProps.stages}. */
+export interface PipelineStageOptions extends ContainerOptions, DeploymentUpdateOptions {
+  /** Stage name: the app label's value and the container's name, e.g. `fetcher`. */
+  readonly name: string;
+  /**
+   * metadata.name of the Deployment; the course uses `<name>-dep`.
+   * @default - the stage name
+   */
+  readonly deploymentName?: string;
+  /**
+   * Pods to run. Leave unset when an Autoscaler manages the stage.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * The stage must never run more than one pod (the course's fetcher keeps the record of
+   * unprocessed chunks). It then refuses `replicas` above 1, any Autoscaler, and rolling
+   * updates that start a second pod before the first stops.
+   * @default false
+   */
+  readonly singleInstance?: boolean;
+  /**
+   * Label keys for app, track and version.
+   * @default - see LabelKeys
+   */
+  readonly labelKeys?: LabelKeys;
+  /**
+   * Environment variable that carries the NATS URL.
+   * @default 'NATS_URL'
+   */
+  readonly natsUrlEnv?: string;
+}
+
+/** Props of a {@link PipelineStage}. */
+export interface PipelineStageProps extends PipelineStageOptions {
+  /** URL of the NATS server the stage talks to, e.g. a {@link NatsServer}'s `url`. */
+  readonly natsUrl: string;
+}
+
+/**
+ * One stage of a message pipeline: a Deployment whose pods get the NATS URL in their
+ * environment. Scalable stages accept an Autoscaler; single-instance stages refuse one.
+ */
+export class PipelineStage extends Construct implements IWorkload, IAutoscalable {
+  /** Stage name, also the app label's value. */
+  public readonly app: string;
+  /** Stages run on the stable track; the pipeline has no canaries. */
+  public readonly track: Track = 'stable';
+  public readonly labelKeys: ResolvedLabelKeys;
+  /** metadata.name of the Deployment. */
+  public readonly name: string;
+  /** The version label's value. */
+  public readonly version: string;
+  /** URL of the NATS server, as the stage's pods see it. */
+  public readonly natsUrl: string;
+  public readonly containerPort?: ContainerPort;
+  public readonly resources?: ContainerResources;
+  public readonly scaleTarget: ScaleTarget;
+  /** True for a single-instance stage. */
+  public readonly fixedReplicaCount: boolean;
+  /** The `replicas` prop as given. */
+  public readonly requestedReplicas?: number;
+  /** The Deployment manifest. */
+  public readonly deployment: ApiObject;
+  private autoscalerPath?: string;
+
+  constructor(scope: Construct, id: string, props: PipelineStageProps) {
+    super(scope, id);
+    this.app = props.name;
+    checkLabelValue(this, 'name', this.app);
+    checkDnsLabel(this, 'name', this.app);
+    this.name = props.deploymentName ?? this.app;
+    checkDnsSubdomain(this, 'deploymentName', this.name);
+    this.labelKeys = resolveLabelKeys(props.labelKeys);
+    for (const key of ['app', 'track', 'version'] as const) checkLabelKey(this, `labelKeys.${key}`, this.labelKeys[key]);
+    if (new Set(Object.values(this.labelKeys)).size !== 3) {
+      invalidProp(this, 'labelKeys', this.labelKeys, 'must use three different keys for app, track and version');
+    }
+    this.version = resolveVersion(this, props);
+    checkLabelValue(this, 'version', this.version);
+
+    this.fixedReplicaCount = props.singleInstance ?? false;
+    if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas);
+    if (this.fixedReplicaCount && props.replicas !== undefined && props.replicas > 1) {
+      invalidProp(this, 'replicas', props.replicas, 'must be 1: the stage is declared singleInstance and cannot be scaled');
+    }
+    this.requestedReplicas = props.replicas;
+
+    const strategy = props.strategy ?? (this.fixedReplicaCount ? UpdateStrategy.recreate() : UpdateStrategy.rollingUpdate());
+    if (this.fixedReplicaCount && strategy.type === 'RollingUpdate' && !strategy.maxSurge!.isZero) {
+      invalidProp(this, 'strategy.maxSurge', strategy.maxSurge!.isPercent ? `${strategy.maxSurge!.amount}%` : strategy.maxSurge!.amount,
+        'must be 0 for a singleInstance stage: a surge pod would run a second instance during every rollout (UpdateStrategy.recreate() is the default)');
+    }
+    const renderedStrategy = strategy._render(this, 'strategy');
+    if (props.revisionHistoryLimit !== undefined) checkPositiveInt(this, 'revisionHistoryLimit', props.revisionHistoryLimit, { allowZero: true });
+    const minReadySeconds = wholeSeconds(this, 'minReady', props.minReady);
+    const progressDeadlineSeconds = wholeSeconds(this, 'progressDeadline', props.progressDeadline);
+    if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
+      invalidProp(this, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
+    }
+
+    const urlEnv = props.natsUrlEnv ?? 'NATS_URL';
+    if (props.env && Object.prototype.hasOwnProperty.call(props.env, urlEnv)) {
+      invalidProp(this, `env.${urlEnv}`, props.env[urlEnv], `must be left out: the stage sets ${urlEnv} to its NATS server's URL (${props.natsUrl})`);
+    }
+    if (typeof props.natsUrl !== 'string' || !/^(nats|tls):\/\/[^\s/]+$/.test(props.natsUrl)) {
+      invalidProp(this, 'natsUrl', props.natsUrl, 'must be a NATS URL such as "nats://my-nats:4222"');
+    }
+    this.natsUrl = props.natsUrl;
+
+    const template = renderPodTemplate(this, { ...props, env: { ...props.env, [urlEnv]: props.natsUrl } }, this.app, this.podLabels);
+    this.containerPort = props.port !== undefined ? { name: props.portName ?? 'http', number: props.port } : undefined;
+    this.resources = props.resources;
+    this.scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
+
+    this.deployment = new ApiObject(this, 'Resource', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: Lazy.any({
+        produce: () => ({
+          // Left out while an autoscaler owns the count, so kubectl apply does not reset it.
+          replicas: this.replicas,
+          revisionHistoryLimit: props.revisionHistoryLimit,
+          minReadySeconds,
+          progressDeadlineSeconds,
+          selector: { matchLabels: this.selectorLabels },
+          strategy: renderedStrategy,
+          template,
+        }),
+      }),
+    });
+  }
+
+  public get selectorLabels(): Record<string, string> {
+    return { [this.labelKeys.app]: this.app, [this.labelKeys.track]: this.track };
+  }
+
+  public get podLabels(): Record<string, string> {
+    return { ...this.selectorLabels, [this.labelKeys.version]: this.version };
+  }
+
+  /** Pods the Deployment asks for, or undefined when an Autoscaler owns the count. */
+  public get replicas(): number | undefined {
+    return this.autoscalerPath !== undefined ? undefined : this.requestedReplicas ?? 1;
+  }
+
+  /** True once an Autoscaler manages this stage. */
+  public get isAutoscaled(): boolean {
+    return this.autoscalerPath !== undefined;
+  }
+
+  /** @internal */
+  public _attachAutoscaler(autoscaler: Construct): void {
+    if (this.autoscalerPath !== undefined) {
+      invalidProp(autoscaler, 'target', this, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
+    }
+    this.autoscalerPath = autoscaler.node.path;
+    this.node.addValidation({
+      validate: () => this.requestedReplicas !== undefined
+        ? [problem('replicas', this.requestedReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`)]
+        : [],
+    });
+  }
+}
+
+function wholeSeconds(scope: Construct, prop: string, value: Duration | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = value.toMilliseconds() / 1000;
+  if (!Number.isInteger(seconds) || seconds < 0) invalidProp(scope, prop, `${value.toMilliseconds()}ms`, 'must be a whole number of seconds >= 0');
+  return seconds;
+}
