@@ -1,11 +1,15 @@
 import { App, YamlOutputType } from 'cdk8s';
 import { DummyApiChart } from './examples/dummy-api';
+import { FlakyUpdateChart } from './examples/flaky-update';
+import { FlakyUpdateRolloutChart } from './examples/flaky-update-rollout';
 import { NatsPipelineChart } from './examples/nats-pipeline';
 import { synthesizeApp } from './lib';
 
 /** Builds every example chart of the course into one app, one YAML file per chart. */
 export function buildExamples(app: App): void {
   new DummyApiChart(app, 'dummy-api');
+  new FlakyUpdateChart(app, 'flaky-update');
+  new FlakyUpdateRolloutChart(app, 'flaky-update-rollout');
   new NatsPipelineChart(app, 'nats-pipeline');
 }
 

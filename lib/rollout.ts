@@ -1,0 +1,625 @@
+import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { Construct } from 'constructs';
+import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../imports/argoproj.io';
+import { AnalysisUse, renderAnalysisUses } from './analysis-template';
+import { argoDuration, argoSeconds, Wire } from './argo-wire';
+import type { IAutoscalable, ScaleTarget } from './autoscaler';
+import { CanaryStep } from './canary-step';
+import { checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
+import { HostIngress } from './host-ingress';
+import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
+import type { ContainerResources } from './quantity';
+import { percentOf } from './replica-split';
+import { TrackDeployment } from './track-deployment';
+import { IntOrPercent } from './update-strategy';
+import { VersionedService } from './versioned-service';
+import { addWarning } from './warnings';
+import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
+
+/** Options of nginx traffic routing. */
+export interface NginxRoutingOptions {
+  /**
+   * Prefix of the ingress-nginx annotations, when the controller was installed with another.
+   * @default 'nginx.ingress.kubernetes.io'
+   */
+  readonly annotationPrefix?: string;
+  /**
+   * Extra annotations for the canary Ingress Argo creates (e.g. `canary-by-header`).
+   * @default - none
+   */
+  readonly additionalIngressAnnotations?: Readonly<Record<string, string>>;
+}
+
+/** How traffic is split between stable and canary pods, independent of pod counts. */
+export class TrafficRouting {
+  /**
+   * ingress-nginx: Argo copies `stableIngress` into a canary Ingress and moves its
+   * `canary-weight` annotation at each setWeight step. The Ingress must route to the
+   * Rollout's stableService.
+   */
+  public static nginx(stableIngress: HostIngress, options: NginxRoutingOptions = {}): TrafficRouting {
+    return new TrafficRouting('nginx', stableIngress, options);
+  }
+  private constructor(public readonly router: 'nginx', public readonly stableIngress: HostIngress, private readonly options: NginxRoutingOptions) {}
+
+  /** @internal */
+  public _render(): Record<string, unknown> {
+    const additional = this.options.additionalIngressAnnotations;
+    return {
+      nginx: {
+        stableIngress: this.stableIngress.name,
+        annotationPrefix: this.options.annotationPrefix,
+        additionalIngressAnnotations: additional && Object.keys(additional).length ? { ...additional } : undefined,
+      },
+    };
+  }
+}
+
+/** Analysis that runs in the background while the canary steps proceed. */
+export interface BackgroundAnalysis {
+  /** The templates to run, each with its argument values (`AnalysisUse.of(template, args)`). */
+  readonly uses: readonly AnalysisUse[];
+  /**
+   * Index of the step at which the analysis starts.
+   * @default 0
+   */
+  readonly startingStep?: number;
+}
+
+/** Options of a canary rollout. */
+export interface CanaryStrategyOptions {
+  /**
+   * The steps; after the last one the canary is promoted to 100%.
+   * @default - none: Argo replaces pods like a rolling update
+   */
+  readonly steps?: readonly CanaryStep[];
+  /**
+   * Service Argo points at canary pods only. Must serve this Rollout and differ from `stableService`.
+   * @default - none
+   */
+  readonly canaryService?: VersionedService;
+  /**
+   * Service Argo points at stable pods only. Must serve this Rollout.
+   * @default - none
+   */
+  readonly stableService?: VersionedService;
+  /**
+   * Split traffic by weight through a router. Without it a weight is approximated with
+   * whole pods (see `Rollout.effectiveWeights`).
+   * @default - none
+   */
+  readonly trafficRouting?: TrafficRouting;
+  /**
+   * Analysis running in the background for the whole rollout.
+   * @default - none
+   */
+  readonly analysis?: BackgroundAnalysis;
+  /**
+   * Pods above the desired count during the update.
+   * @default IntOrPercent.percent(25)
+   */
+  readonly maxSurge?: IntOrPercent;
+  /**
+   * Pods that may be unavailable during the update.
+   * @default IntOrPercent.percent(25)
+   */
+  readonly maxUnavailable?: IntOrPercent;
+  /**
+   * Scale the stable pods down as traffic leaves them. Needs traffic routing.
+   * @default false
+   */
+  readonly dynamicStableScale?: boolean;
+  /**
+   * Keep the old stable pods this long after promotion. Needs traffic routing.
+   * @default - Argo's default (30 s, with traffic routing)
+   */
+  readonly scaleDownDelay?: Duration;
+  /**
+   * Keep the canary pods this long after an abort. Needs traffic routing.
+   * @default - Argo's default (30 s, with traffic routing)
+   */
+  readonly abortScaleDownDelay?: Duration;
+}
+
+/** Options of a blue/green rollout. */
+export interface BlueGreenStrategyOptions {
+  /** Service that sends users to the active (blue) pods. Must serve this Rollout. */
+  readonly activeService: VersionedService;
+  /**
+   * Service that reaches the preview (green) pods before promotion. Must differ from `activeService`.
+   * @default - none
+   */
+  readonly previewService?: VersionedService;
+  /**
+   * Promote as soon as the preview pods are ready (and pre-promotion analysis passed).
+   * `false` waits for `kubectl argo rollouts promote`.
+   * @default true
+   */
+  readonly autoPromotionEnabled?: boolean;
+  /**
+   * With auto-promotion, wait this long after the preview is ready.
+   * @default - promote at once
+   */
+  readonly autoPromotionDelay?: Duration;
+  /**
+   * Analysis that must pass before traffic switches.
+   * @default - none
+   */
+  readonly prePromotionAnalysis?: readonly AnalysisUse[];
+  /**
+   * Analysis after the switch; a failure switches back.
+   * @default - none
+   */
+  readonly postPromotionAnalysis?: readonly AnalysisUse[];
+  /**
+   * Pods of the preview before promotion.
+   * @default - the full replica count
+   */
+  readonly previewReplicaCount?: number;
+  /**
+   * Keep the old pods this long after the switch.
+   * @default - Argo's default (30 s)
+   */
+  readonly scaleDownDelay?: Duration;
+}
+
+/** How a Rollout moves to a new version: canary steps or a blue/green switch. */
+export class RolloutStrategy {
+  /** Shift traffic (or pods) step by step, with pauses and analysis between. */
+  public static canary(options: CanaryStrategyOptions = {}): RolloutStrategy {
+    return new RolloutStrategy({ kind: 'canary', options });
+  }
+  /** Run the new version beside the old one and switch the active Service at once. */
+  public static blueGreen(options: BlueGreenStrategyOptions): RolloutStrategy {
+    return new RolloutStrategy({ kind: 'blueGreen', options });
+  }
+  private constructor(public readonly spec:
+  | { readonly kind: 'canary'; readonly options: CanaryStrategyOptions }
+  | { readonly kind: 'blueGreen'; readonly options: BlueGreenStrategyOptions }) {}
+}
+
+/** What became of one `setWeight` step without traffic routing. */
+export interface EffectiveWeight {
+  /** Index of the step. */
+  readonly step: number;
+  /** The weight asked for. */
+  readonly requested: number;
+  /** Canary pods Argo runs at this step. */
+  readonly canaryPods: number;
+  /** Stable pods Argo runs at this step. */
+  readonly stablePods: number;
+  /** The canary's share of the pods, in percent. */
+  readonly effective: number;
+}
+
+/**
+ * Argo's replica approximation of a weight without traffic routing: of the canary counts
+ * around `replicas * weight / 100`, over `replicas` pods or (when surge is allowed) one more,
+ * the one whose share is closest to the weight; both sides keep at least one pod for weights
+ * between 1 and 99, and a tie goes to the larger canary.
+ */
+export function approximateCanaryPods(replicas: number, weight: number, maxSurgePods: number): { canary: number; stable: number } {
+  if (replicas === 0) return { canary: 0, stable: 0 };
+  const exact = (replicas * weight) / 100;
+  const ceil = Math.ceil(exact);
+  const floor = Math.floor(exact);
+  const zeroAllowed = weight === 0 || weight === 100 || (replicas === 1 && maxSurgePods === 0);
+  const tied = (total: number) => Math.abs(((total * weight) / 100) % 1 - 0.5) < 1e-9;
+  const options: Array<{ canary: number; total: number }> = [];
+  if (ceil < replicas || zeroAllowed) options.push({ canary: ceil, total: replicas });
+  if (!tied(replicas) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas });
+  if (maxSurgePods > 0) {
+    options.push({ canary: ceil, total: replicas + 1 });
+    if (!tied(replicas + 1) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas + 1 });
+  }
+  if (options.length === 0) return { canary: 0, stable: replicas };
+  const delta = (o: { canary: number; total: number }) => Math.abs((o.canary * 100) / o.total - weight);
+  const best = options.reduce((a, b) => (delta(b) < delta(a) ? b : a));
+  return { canary: best.canary, stable: best.total - best.canary };
+}
+
+/** Props of a {@link Rollout}. */
+export interface RolloutProps extends Partial<ContainerOptions> {
+  /**
+   * Value of the app identity label.
+   * @default - the workloadRef's app; required without workloadRef
+   */
+  readonly app?: string;
+  /**
+   * Label keys for app, track and version.
+   * @default - see LabelKeys (the workloadRef's with workloadRef)
+   */
+  readonly labelKeys?: LabelKeys;
+  /**
+   * metadata.name of the Rollout.
+   * @default - the app name
+   */
+  readonly name?: string;
+  /**
+   * Pods to run. Leave unset when an Autoscaler manages the Rollout.
+   * @default 1
+   */
+  readonly replicas?: number;
+  /**
+   * Take the pod template from an existing Deployment instead of owning one. Give no
+   * container options then.
+   * @default - the Rollout owns its pod template
+   */
+  readonly workloadRef?: TrackDeployment;
+  /**
+   * What Argo does with the referenced Deployment once the Rollout runs.
+   * @default - Argo's default ('never': both keep their pods)
+   */
+  readonly workloadScaleDown?: 'never' | 'onsuccess' | 'progressively';
+  /**
+   * How a new version rolls out. When the strategy names Services or an Ingress built on this
+   * Rollout, create those first and call `setStrategy` instead.
+   * @default - none; set one with setStrategy
+   */
+  readonly strategy?: RolloutStrategy;
+  /**
+   * How long a new pod must be ready before it counts as available.
+   * @default - Argo's default (0 s)
+   */
+  readonly minReady?: Duration;
+  /**
+   * How long the rollout may make no progress before it is reported as failed.
+   * @default - Argo's default (600 s)
+   */
+  readonly progressDeadline?: Duration;
+  /**
+   * Abort (roll back) instead of only reporting when the progress deadline passes.
+   * @default false
+   */
+  readonly progressDeadlineAbort?: boolean;
+  /**
+   * Old ReplicaSets kept.
+   * @default - Argo's default (10)
+   */
+  readonly revisionHistoryLimit?: number;
+}
+
+/**
+ * An Argo Rollouts `Rollout`: a Deployment replacement that rolls out by canary steps or
+ * blue/green, with analysis that aborts a bad version. Implements IWorkload (Services can
+ * serve it) and IAutoscalable (an Autoscaler can scale it; `replicas` then leaves the manifest).
+ */
+export class Rollout extends Construct implements IWorkload, IAutoscalable {
+  public readonly app: string;
+  /** Rollout pods are on the stable track; Argo tells canary pods apart by its own pod-template-hash label. */
+  public readonly track: Track = 'stable';
+  public readonly labelKeys: ResolvedLabelKeys;
+  /** metadata.name of the Rollout. */
+  public readonly name: string;
+  /** The version label's value. */
+  public readonly version: string;
+  public readonly containerPort?: ContainerPort;
+  public readonly resources?: ContainerResources;
+  public readonly scaleTarget: ScaleTarget;
+  public readonly fixedReplicaCount = false;
+  /** The `replicas` prop as given. */
+  public readonly requestedReplicas?: number;
+  /** The Deployment the pod template comes from, if any. */
+  public readonly workloadRef?: TrackDeployment;
+  /** The Rollout manifest. */
+  public readonly rollout: ApiObject;
+  private strategyValue?: RolloutStrategy;
+  private renderedStrategy?: Wire<RolloutSpecStrategy>;
+  private autoscalerPath?: string;
+
+  constructor(scope: Construct, id: string, props: RolloutProps) {
+    super(scope, id);
+    const ref = props.workloadRef;
+    let template: Record<string, any> | undefined;
+    if (ref !== undefined) {
+      if (!(ref instanceof TrackDeployment)) invalidProp(this, 'workloadRef', ref, 'must be a StableDeployment or CanaryDeployment construct');
+      if (props.image !== undefined) invalidProp(this, 'image', props.image, `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
+      if (props.app !== undefined && props.app !== ref.app) invalidProp(this, 'app', props.app, `must be the workloadRef's app ("${ref.app}")`);
+      this.app = ref.app;
+      this.labelKeys = ref.labelKeys;
+      this.version = ref.version;
+      this.containerPort = ref.containerPort;
+      this.resources = ref.resources;
+      this.selectorLabelsValue = ref.selectorLabels;
+      if ((props.workloadScaleDown ?? 'never') === 'never') {
+        addWarning(this, `${ref.node.path} keeps its pods next to the Rollout's (workloadScaleDown 'never'): scale it to 0 or set workloadScaleDown`);
+      }
+    } else {
+      if (props.image === undefined) invalidProp(this, 'image', undefined, 'must be given, or set workloadRef to take the pod template from a Deployment');
+      if (props.workloadScaleDown !== undefined) invalidProp(this, 'workloadScaleDown', props.workloadScaleDown, 'only applies with workloadRef');
+      if (props.app === undefined) invalidProp(this, 'app', undefined, 'must be given (the app identity label)');
+      this.app = props.app;
+      checkLabelValue(this, 'app', this.app);
+      this.labelKeys = resolveLabelKeys(props.labelKeys);
+      for (const key of ['app', 'track', 'version'] as const) checkLabelKey(this, `labelKeys.${key}`, this.labelKeys[key]);
+      if (new Set(Object.values(this.labelKeys)).size !== 3) {
+        invalidProp(this, 'labelKeys', this.labelKeys, 'must use three different keys for app, track and version');
+      }
+      const options = props as ContainerOptions;
+      this.version = resolveVersion(this, options);
+      checkLabelValue(this, 'version', this.version);
+      this.selectorLabelsValue = { [this.labelKeys.app]: this.app, [this.labelKeys.track]: this.track };
+      template = renderPodTemplate(this, options, this.app, this.podLabels);
+      this.containerPort = props.port !== undefined ? { name: props.portName ?? 'http', number: props.port } : undefined;
+      this.resources = props.resources;
+    }
+    this.workloadRef = ref;
+    this.name = props.name ?? this.app;
+    checkDnsSubdomain(this, 'name', this.name);
+    if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas, { allowZero: true });
+    this.requestedReplicas = props.replicas;
+    if (props.revisionHistoryLimit !== undefined) checkPositiveInt(this, 'revisionHistoryLimit', props.revisionHistoryLimit, { allowZero: true });
+    const minReadySeconds = argoSeconds(this, 'minReady', props.minReady);
+    const progressDeadlineSeconds = argoSeconds(this, 'progressDeadline', props.progressDeadline);
+    if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
+      invalidProp(this, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
+    }
+    this.scaleTarget = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: this.name };
+    if (props.strategy) this.setStrategy(props.strategy);
+    this.node.addValidation({ validate: () => this.validate() });
+
+    this.rollout = new ApiObject(this, 'Resource', {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'Rollout',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: Lazy.any({
+        produce: (): Wire<RolloutSpec> => ({
+          replicas: this.replicas,
+          revisionHistoryLimit: props.revisionHistoryLimit,
+          minReadySeconds,
+          progressDeadlineSeconds,
+          progressDeadlineAbort: props.progressDeadlineAbort,
+          selector: { matchLabels: { ...this.selectorLabels } },
+          template,
+          workloadRef: ref ? { apiVersion: 'apps/v1', kind: 'Deployment', name: ref.name, scaleDown: props.workloadScaleDown } : undefined,
+          strategy: this.renderedStrategy,
+        }),
+      }),
+    });
+  }
+
+  private readonly selectorLabelsValue: Record<string, string>;
+
+  public get selectorLabels(): Record<string, string> {
+    return { ...this.selectorLabelsValue };
+  }
+
+  public get podLabels(): Record<string, string> {
+    return { ...this.selectorLabelsValue, [this.labelKeys.version]: this.version };
+  }
+
+  /** Pods the Rollout asks for, or undefined while an Autoscaler owns the count. */
+  public get replicas(): number | undefined {
+    return this.autoscalerPath !== undefined ? undefined : this.requestedReplicas ?? 1;
+  }
+
+  /** True once an Autoscaler manages this Rollout's replica count. */
+  public get isAutoscaled(): boolean {
+    return this.autoscalerPath !== undefined;
+  }
+
+  /** The strategy, once set. */
+  public get strategy(): RolloutStrategy | undefined {
+    return this.strategyValue;
+  }
+
+  /**
+   * What each `setWeight` step becomes without traffic routing: whole pods, so 30% of 4
+   * replicas is 1 pod (25%). Undefined with traffic routing (weights are exact there), for a
+   * blue/green strategy, and while an autoscaler moves the replica count.
+   */
+  public get effectiveWeights(): readonly EffectiveWeight[] | undefined {
+    const s = this.strategyValue?.spec;
+    const replicas = this.replicas;
+    if (!s || s.kind !== 'canary' || s.options.trafficRouting || replicas === undefined) return undefined;
+    const surge = s.options.maxSurge ?? IntOrPercent.percent(25);
+    // Kubernetes rounds a percentage surge up.
+    const surgePods = surge.isPercent ? Math.ceil((replicas * surge.amount) / 100) : surge.amount;
+    return (s.options.steps ?? []).flatMap((step, i) => {
+      if (step.action.kind !== 'setWeight') return [];
+      const { canary, stable } = approximateCanaryPods(replicas, step.action.weight, surgePods);
+      return [{ step: i, requested: step.action.weight, canaryPods: canary, stablePods: stable, effective: percentOf(canary, canary + stable) }];
+    });
+  }
+
+  /**
+   * Sets the strategy. Use it when the strategy names Services (or an Ingress) that serve this
+   * Rollout and so can only be made after it. Checks the strategy at once.
+   */
+  public setStrategy(strategy: RolloutStrategy): void {
+    if (this.strategyValue !== undefined) invalidProp(this, 'strategy', strategy.spec.kind, 'is already set; a Rollout has one strategy');
+    if (!(strategy instanceof RolloutStrategy)) invalidProp(this, 'strategy', strategy, 'must be made with RolloutStrategy.canary() or RolloutStrategy.blueGreen()');
+    this.renderedStrategy = strategy.spec.kind === 'canary'
+      ? { canary: this.renderCanary(strategy.spec.options) }
+      : { blueGreen: this.renderBlueGreen(strategy.spec.options) };
+    this.strategyValue = strategy;
+  }
+
+  /** @internal */
+  public _attachAutoscaler(autoscaler: Construct, _range: { min: number; max: number }): void {
+    if (this.autoscalerPath !== undefined) {
+      invalidProp(autoscaler, 'target', this, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
+    }
+    this.autoscalerPath = autoscaler.node.path;
+  }
+
+  private validate(): string[] {
+    const problems: string[] = [];
+    if (!this.strategyValue) problems.push(problem('strategy', undefined, 'must be set (props.strategy or setStrategy): RolloutStrategy.canary() or RolloutStrategy.blueGreen()'));
+    if (this.autoscalerPath !== undefined && this.requestedReplicas !== undefined) {
+      problems.push(problem('replicas', this.requestedReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`));
+    }
+    for (const w of this.effectiveWeights ?? []) {
+      if (w.effective !== w.requested) {
+        addWarning(this, `step ${w.step} setWeight ${w.requested} runs ${w.canaryPods} canary and ${w.stablePods} stable pods without traffic routing: ${w.effective}% of the pods, not ${w.requested}%`);
+      }
+    }
+    return problems;
+  }
+
+  private checkServes(prop: string, service: VersionedService): void {
+    if (!(service instanceof VersionedService)) invalidProp(this, prop, service, 'must be a VersionedService construct');
+    if (!service.workloads.includes(this)) {
+      invalidProp(this, prop, service, 'must be a VersionedService that serves this Rollout (serves: rollout)');
+    }
+  }
+
+  private renderCanary(o: CanaryStrategyOptions): NonNullable<Wire<RolloutSpecStrategy>['canary']> {
+    const routing = o.trafficRouting;
+    if (routing !== undefined && !(routing instanceof TrafficRouting)) invalidProp(this, 'strategy.trafficRouting', routing, 'must be made with TrafficRouting.nginx()');
+    if (o.canaryService) this.checkServes('strategy.canaryService', o.canaryService);
+    if (o.stableService) this.checkServes('strategy.stableService', o.stableService);
+    if (o.canaryService && o.stableService && (o.canaryService === o.stableService || o.canaryService.name === o.stableService.name)) {
+      invalidProp(this, 'strategy.canaryService', o.canaryService.name, `must differ from stableService (${o.stableService.node.path}): Argo points each at one set of pods`);
+    }
+    if (routing) {
+      if (!o.canaryService || !o.stableService) {
+        invalidProp(this, o.canaryService ? 'strategy.stableService' : 'strategy.canaryService', undefined, 'must be set with traffic routing: the router splits traffic between the two Services');
+      }
+      if (!routing.stableIngress.routes.some(r => r.service === o.stableService)) {
+        invalidProp(this, 'strategy.trafficRouting', routing.stableIngress, `must route to the stableService ${o.stableService.name}: Argo copies the stable Ingress and swaps that backend for the canaryService`);
+      }
+    }
+    const withoutRouting = (prop: string, value: unknown) =>
+      invalidProp(this, prop, value, 'needs traffic routing: without a router Argo splits by pod counts and refuses the Rollout');
+    if (!routing) {
+      if (o.dynamicStableScale) withoutRouting('strategy.dynamicStableScale', true);
+      if (o.scaleDownDelay) withoutRouting('strategy.scaleDownDelay', `${o.scaleDownDelay.toSeconds()}s`);
+      if (o.abortScaleDownDelay) withoutRouting('strategy.abortScaleDownDelay', `${o.abortScaleDownDelay.toSeconds()}s`);
+    }
+    const maxSurge = o.maxSurge?._render(this, 'strategy.maxSurge');
+    const maxUnavailable = o.maxUnavailable?._render(this, 'strategy.maxUnavailable');
+    if ((o.maxSurge ?? IntOrPercent.percent(25)).isZero && (o.maxUnavailable ?? IntOrPercent.percent(25)).isZero) {
+      invalidProp(this, 'strategy.maxUnavailable', maxUnavailable, 'must be above 0 when maxSurge is 0, or the update can never make progress');
+    }
+
+    const steps = o.steps ?? [];
+    const rendered = steps.map((step, i) => this.renderStep(`strategy.steps[${i}]`, step, routing));
+    this.warnAboutSteps(steps);
+
+    let analysis: Record<string, unknown> | undefined;
+    if (o.analysis) {
+      const startingStep = o.analysis.startingStep;
+      if (startingStep !== undefined && (!Number.isInteger(startingStep) || startingStep < 0 || startingStep >= Math.max(steps.length, 1))) {
+        invalidProp(this, 'strategy.analysis.startingStep', startingStep, `must be a step index from 0 to ${Math.max(steps.length - 1, 0)}`);
+      }
+      analysis = { ...renderAnalysisUses(this, 'strategy.analysis.uses', o.analysis.uses), startingStep };
+    }
+    return {
+      canaryService: o.canaryService?.name,
+      stableService: o.stableService?.name,
+      maxSurge,
+      maxUnavailable,
+      dynamicStableScale: o.dynamicStableScale,
+      scaleDownDelaySeconds: argoSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay),
+      abortScaleDownDelaySeconds: argoSeconds(this, 'strategy.abortScaleDownDelay', o.abortScaleDownDelay),
+      trafficRouting: routing?._render(),
+      analysis,
+      steps: rendered.length ? rendered : undefined,
+    };
+  }
+
+  private renderStep(prop: string, step: CanaryStep, routing: TrafficRouting | undefined): Wire<RolloutSpecStrategyCanarySteps> {
+    if (!(step instanceof CanaryStep)) {
+      invalidProp(this, prop, step, 'must be one CanaryStep (CanaryStep.setWeight, .pause, .analysis, .setCanaryScale): each step has exactly one action');
+    }
+    const a = step.action;
+    switch (a.kind) {
+      case 'setWeight':
+        if (!Number.isInteger(a.weight) || a.weight < 0 || a.weight > 100) invalidProp(this, `${prop}.setWeight`, a.weight, 'must be a whole percentage from 0 to 100');
+        return { setWeight: a.weight };
+      case 'pause':
+        return { pause: a.duration ? { duration: argoDuration(this, `${prop}.pause.duration`, a.duration) } : {} };
+      case 'analysis': {
+        const rendered = renderAnalysisUses(this, `${prop}.analysis`, a.uses);
+        this.checkFinite(`${prop}.analysis`, a.uses);
+        return { analysis: rendered };
+      }
+      case 'setCanaryScale': {
+        if (!routing) invalidProp(this, `${prop}.setCanaryScale`, a.scale, 'needs traffic routing: without a router the canary scale is the weight');
+        const s = a.scale;
+        const given = (['replicas', 'weight', 'matchTrafficWeight'] as const).filter(k => s[k] !== undefined);
+        if (given.length !== 1) invalidProp(this, `${prop}.setCanaryScale`, s, 'must set exactly one of replicas, weight, matchTrafficWeight');
+        if (s.replicas !== undefined) checkPositiveInt(this, `${prop}.setCanaryScale.replicas`, s.replicas, { allowZero: true });
+        if (s.weight !== undefined && (!Number.isInteger(s.weight) || s.weight < 0 || s.weight > 100)) {
+          invalidProp(this, `${prop}.setCanaryScale.weight`, s.weight, 'must be a whole percentage from 0 to 100');
+        }
+        if (s.matchTrafficWeight !== undefined && (s.matchTrafficWeight as unknown) !== true) invalidProp(this, `${prop}.setCanaryScale.matchTrafficWeight`, s.matchTrafficWeight, 'must be true');
+        return { setCanaryScale: { replicas: s.replicas, weight: s.weight, matchTrafficWeight: s.matchTrafficWeight } };
+      }
+      case 'setHeaderRoute':
+      case 'setMirrorRoute':
+        return invalidProp(this, `${prop}.${a.kind}`, a.route, routing
+          ? `cannot be done by the ${routing.router} router: Argo manages header and mirror routes only with Istio, ALB or Apisix (use HostIngress's NginxCanary.header for a fixed header split)`
+          : 'needs traffic routing with managed routes (Istio, ALB or Apisix)');
+      default:
+        return invalidProp(this, prop, step, 'has an unknown action');
+    }
+  }
+
+  /** An inline analysis blocks its step until it ends; a metric with interval and no count never ends. */
+  private checkFinite(prop: string, uses: readonly AnalysisUse[]): void {
+    for (const use of uses) {
+      for (const m of use.template.metrics ?? []) {
+        if (m.hasInterval && m.count === undefined) {
+          invalidProp(this, prop, `${use.template.templateName}/${m.name}`, 'has an interval but no count, so it measures forever and the step never completes; set count, or run it as background analysis');
+        }
+      }
+    }
+  }
+
+  private warnAboutSteps(steps: readonly CanaryStep[]): void {
+    let lastWeight = 0;
+    let pausedBefore = false;
+    steps.forEach((step, i) => {
+      if (!(step instanceof CanaryStep)) return;
+      const a = step.action;
+      if (a.kind === 'setWeight') {
+        if (a.weight < lastWeight) addWarning(this, `step ${i} setWeight ${a.weight} lowers the canary weight from ${lastWeight}: traffic moves back to stable mid-rollout`);
+        lastWeight = a.weight;
+      } else if (a.kind === 'pause') {
+        pausedBefore = true;
+      } else if (a.kind === 'analysis' && !pausedBefore) {
+        const undelayed = a.uses.flatMap(u => (u.template.metrics ?? [{ name: '(external)', initialDelaySeconds: undefined }])
+          .filter(m => !m.initialDelaySeconds).map(m => `${u.template.templateName}/${m.name}`));
+        if (undelayed.length) {
+          addWarning(this, `step ${i} runs analysis before any pause, and ${undelayed.join(', ')} has no initialDelay: the first measurement sees almost no data from the new pods`);
+        }
+      }
+    });
+    const last = steps[steps.length - 1];
+    if (last instanceof CanaryStep && last.action.kind === 'setWeight' && last.action.weight !== 100) {
+      addWarning(this, `the last step sets weight ${last.action.weight} and nothing checks it: Argo then goes straight to 100%; end with setWeight(100), a pause or an analysis`);
+    }
+  }
+
+  private renderBlueGreen(o: BlueGreenStrategyOptions): NonNullable<Wire<RolloutSpecStrategy>['blueGreen']> {
+    this.checkServes('strategy.activeService', o.activeService);
+    if (o.previewService) {
+      this.checkServes('strategy.previewService', o.previewService);
+      if (o.previewService === o.activeService || o.previewService.name === o.activeService.name) {
+        invalidProp(this, 'strategy.previewService', o.previewService.name, `must differ from activeService (${o.activeService.node.path}): Argo points each at one set of pods`);
+      }
+    }
+    if (o.autoPromotionEnabled === false && o.autoPromotionDelay !== undefined) {
+      invalidProp(this, 'strategy.autoPromotionDelay', `${o.autoPromotionDelay.toSeconds()}s`, 'has no effect with autoPromotionEnabled false');
+    }
+    if (o.previewReplicaCount !== undefined) checkPositiveInt(this, 'strategy.previewReplicaCount', o.previewReplicaCount);
+    const analysis = (prop: string, uses: readonly AnalysisUse[] | undefined) => {
+      if (uses === undefined) return undefined;
+      const rendered = renderAnalysisUses(this, prop, uses);
+      this.checkFinite(prop, uses);
+      return rendered;
+    };
+    return {
+      activeService: o.activeService.name,
+      previewService: o.previewService?.name,
+      autoPromotionEnabled: o.autoPromotionEnabled,
+      autoPromotionSeconds: argoSeconds(this, 'strategy.autoPromotionDelay', o.autoPromotionDelay, 1),
+      previewReplicaCount: o.previewReplicaCount,
+      scaleDownDelaySeconds: argoSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay),
+      prePromotionAnalysis: analysis('strategy.prePromotionAnalysis', o.prePromotionAnalysis),
+      postPromotionAnalysis: analysis('strategy.postPromotionAnalysis', o.postPromotionAnalysis),
+    };
+  }
+}
