@@ -6,7 +6,7 @@ import { LabelKeys } from './labels';
 import { NATS_PORTS } from './nats-config';
 import { NatsMonitoring, NatsMonitoringOptions } from './nats-monitoring';
 import { NatsServer, NatsServerProps } from './nats-server';
-import { PipelineStage, PipelineStageOptions } from './pipeline-stage';
+import { checkNatsUrl, PipelineStage, PipelineStageOptions } from './pipeline-stage';
 
 /** Monitoring of the pipeline's NATS server: a ServiceMonitor and, unless turned off, a Grafana dashboard. */
 export interface NatsPipelineMonitoring extends NatsMonitoringOptions {
@@ -85,6 +85,7 @@ export class NatsPipeline extends Construct {
     checkUnique(this, props.stages, s => s.deploymentName ?? s.name, 'deploymentName');
 
     if (props.serverUrl !== undefined) {
+      checkNatsUrl(this, 'serverUrl', props.serverUrl);
       const needOwnServer = [
         ...Object.entries(props.server ?? {}).filter(([, v]) => v !== undefined).map(([k]) => `server.${k}`),
         ...(props.monitoring !== undefined ? ['monitoring'] : []),

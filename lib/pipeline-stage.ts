@@ -113,9 +113,7 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
     if (props.env && Object.prototype.hasOwnProperty.call(props.env, urlEnv)) {
       invalidProp(this, `env.${urlEnv}`, props.env[urlEnv], `must be left out: the stage sets ${urlEnv} to its NATS server's URL (${props.natsUrl})`);
     }
-    if (typeof props.natsUrl !== 'string' || !/^(nats|tls):\/\/[^\s/]+$/.test(props.natsUrl)) {
-      invalidProp(this, 'natsUrl', props.natsUrl, 'must be a NATS URL such as "nats://my-nats:4222"');
-    }
+    checkNatsUrl(this, 'natsUrl', props.natsUrl);
     this.natsUrl = props.natsUrl;
 
     const template = renderPodTemplate(this, { ...props, env: { ...props.env, [urlEnv]: props.natsUrl } }, this.app, this.podLabels);
@@ -171,6 +169,13 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
         ? [problem('replicas', this.requestedReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`)]
         : [],
     });
+  }
+}
+
+/** Throws unless `url` is one NATS server URL, `nats://` or `tls://`, e.g. `nats://my-nats:4222`. */
+export function checkNatsUrl(scope: Construct, prop: string, url: string): void {
+  if (typeof url !== 'string' || !/^(nats|tls):\/\/[^\s/]+$/.test(url)) {
+    invalidProp(scope, prop, url, 'must be a NATS URL such as "nats://my-nats:4222"');
   }
 }
 
