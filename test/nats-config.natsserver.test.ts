@@ -4,7 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { connect } from '@nats-io/transport-node';
-import { NatsServer, NatsServerProps } from '../lib';
+import { Memory, NatsServer, NatsServerProps } from '../lib';
 import { find, newChart, synth } from './support/synth';
 import { describeWithTool } from './support/tools';
 
@@ -97,41 +97,61 @@ describeWithTool('nats-server', INSTALL, 'the generated nats.conf, checked by na
   });
 });
 
+interface RunningServer {
+  readonly process: ChildProcess;
+  readonly exited: Promise<number | null>;
+  readonly clientPort: number;
+  readonly monitorPort: number;
+  readonly pidFile: string;
+  log(): string;
+}
+
+/** Starts nats-server on loopback with `confText`, SERVER_NAME set as in a pod, and waits for /healthz. */
+async function startServer(natsServer: string, confText: string, dir: string): Promise<RunningServer> {
+  const conf = writeTemp(dir, 'nats.conf', confText);
+  const clientPort = await freePort();
+  const monitorPort = await freePort();
+  const pidFile = path.join(dir, 'nats.pid');
+  let log = '';
+  // Flags override only where the server listens and its PID file, so it runs on loopback as any user.
+  const proc = spawn(natsServer, ['-c', conf, '-a', '127.0.0.1', '-p', String(clientPort), '-m', String(monitorPort), '-P', pidFile], {
+    env: { ...process.env, SERVER_NAME: 'my-nats-0' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  proc.stdout!.on('data', d => (log += d));
+  proc.stderr!.on('data', d => (log += d));
+  const exited = new Promise<number | null>(resolve => proc.on('exit', code => resolve(code)));
+  const running = { process: proc, exited, clientPort, monitorPort, pidFile, log: () => log };
+  try {
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${monitorPort}/healthz`)).ok, 10000, `/healthz on port ${monitorPort}`);
+  } catch (e) {
+    await stopServer(running);
+    throw new Error(`${(e as Error).message}; server log:\n${log}`);
+  }
+  return running;
+}
+
+async function stopServer(server: RunningServer | undefined): Promise<void> {
+  if (server && server.process.exitCode === null && server.process.signalCode === null) {
+    server.process.kill('SIGKILL');
+    await withTimeout(server.exited, 5000, 'nats-server to exit after SIGKILL');
+  }
+}
+
 describeWithTool('nats-server', INSTALL, 'a live nats-server running the generated single-node config', natsServer => {
   let dir: string;
-  let server: ChildProcess | undefined;
-  let exited: Promise<number | null>;
-  let clientPort: number;
-  let monitorPort: number;
-  let pidFile: string;
-  let log = '';
+  let server: RunningServer | undefined;
   const manifests = natsManifests();
   const statefulSet = find(manifests, 'StatefulSet', 'my-nats');
   const natsContainer = statefulSet.spec.template.spec.containers.find((c: any) => c.name === 'nats');
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nats-live-'));
-    const conf = writeTemp(dir, 'nats.conf', find(manifests, 'ConfigMap', 'my-nats-config').data['nats.conf']);
-    clientPort = await freePort();
-    monitorPort = await freePort();
-    pidFile = path.join(dir, 'nats.pid');
-    // Flags override only where the server listens and its PID file, so it runs on loopback as any user.
-    server = spawn(natsServer, ['-c', conf, '-a', '127.0.0.1', '-p', String(clientPort), '-m', String(monitorPort), '-P', pidFile], {
-      env: { ...process.env, SERVER_NAME: 'my-nats-0' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    server.stdout!.on('data', d => (log += d));
-    server.stderr!.on('data', d => (log += d));
-    const proc = server;
-    exited = new Promise(resolve => proc.on('exit', code => resolve(code)));
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${monitorPort}/healthz`)).ok, 10000, `/healthz on port ${monitorPort}; server log:\n${log}`);
+    server = await startServer(natsServer, find(manifests, 'ConfigMap', 'my-nats-config').data['nats.conf'], dir);
   });
 
   afterAll(async () => {
-    if (server && server.exitCode === null && server.signalCode === null) {
-      server.kill('SIGKILL');
-      await withTimeout(exited, 5000, 'nats-server to exit after SIGKILL');
-    }
+    await stopServer(server);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
@@ -139,20 +159,20 @@ describeWithTool('nats-server', INSTALL, 'a live nats-server running the generat
     const paths = ['startupProbe', 'readinessProbe', 'livenessProbe'].map(p => natsContainer[p].httpGet.path);
     expect(paths).toHaveLength(3);
     for (const p of paths) {
-      const res = await fetch(`http://127.0.0.1:${monitorPort}${p}`);
+      const res = await fetch(`http://127.0.0.1:${server!.monitorPort}${p}`);
       expect({ path: p, status: res.status, body: await res.json() }).toEqual({ path: p, status: 200, body: { status: 'ok' } });
     }
   });
 
   it('takes its server name from the SERVER_NAME environment variable', async () => {
-    const varz = await (await fetch(`http://127.0.0.1:${monitorPort}/varz`)).json() as { server_name: string };
+    const varz = await (await fetch(`http://127.0.0.1:${server!.monitorPort}/varz`)).json() as { server_name: string };
     expect(varz.server_name).toBe('my-nats-0');
   });
 
   it('delivers a published message to a subscriber', async () => {
     let nc: Awaited<ReturnType<typeof connect>> | undefined;
     try {
-      nc = await withTimeout(connect({ servers: `nats://127.0.0.1:${clientPort}`, timeout: 3000, reconnect: false }), 5000, 'connect');
+      nc = await withTimeout(connect({ servers: `nats://127.0.0.1:${server!.clientPort}`, timeout: 3000, reconnect: false }), 5000, 'connect');
       const sub = nc.subscribe('pipeline.chunks', { max: 1 });
       const received = (async () => {
         for await (const m of sub) return m.string();
@@ -174,10 +194,44 @@ describeWithTool('nats-server', INSTALL, 'a live nats-server running the generat
     const conf = find(manifests, 'ConfigMap', 'my-nats-config').data['nats.conf'];
     expect(conf).toContain(`"pid_file": ${JSON.stringify(preStop[ldm].slice('ldm='.length))}`);
     // Run the hook against this server's PID file (it runs elsewhere than /var/run/nats here).
-    const args = preStop.slice(1).map(a => (a.startsWith('ldm=') ? `ldm=${pidFile}` : a));
+    const args = preStop.slice(1).map(a => (a.startsWith('ldm=') ? `ldm=${server!.pidFile}` : a));
     expect(preStop[0]).toBe('nats-server');
     execFileSync(natsServer, args, { timeout: 5000 });
-    await withTimeout(exited, 10000, 'nats-server to exit in lame-duck mode');
-    expect(log).toMatch(/Entering lame duck mode/);
+    await withTimeout(server!.exited, 10000, 'nats-server to exit in lame-duck mode');
+    expect(server!.log()).toMatch(/Entering lame duck mode/);
+  });
+});
+
+describeWithTool('nats-server', INSTALL, 'a live nats-server running the generated single-node JetStream config', natsServer => {
+  let dir: string;
+  let server: RunningServer | undefined;
+  const manifests = natsManifests({ jetstream: { storage: Memory.gibibytes(2) } });
+  const natsContainer = find(manifests, 'StatefulSet', 'my-nats').spec.template.spec.containers.find((c: any) => c.name === 'nats');
+
+  beforeAll(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nats-live-js-'));
+    const conf: string = find(manifests, 'ConfigMap', 'my-nats-config').data['nats.conf'];
+    // The volume claim is mounted at /data in the pod; here the store goes to a temporary folder.
+    const storeDir = path.join(dir, 'data');
+    expect(conf).toContain('"store_dir": "/data"');
+    server = await startServer(natsServer, conf.replace('"store_dir": "/data"', `"store_dir": ${JSON.stringify(storeDir)}`), dir);
+  });
+
+  afterAll(async () => {
+    await stopServer(server);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('runs JetStream with the file store limited to the claim size', async () => {
+    const jsz = await (await fetch(`http://127.0.0.1:${server!.monitorPort}/jsz`)).json() as { config: { max_storage: number } };
+    expect(jsz.config.max_storage).toBe(2 * 1024 ** 3);
+  });
+
+  it('answers the JetStream probe paths of the StatefulSet', async () => {
+    expect(natsContainer.livenessProbe.httpGet.path).toBe('/healthz?js-enabled-only=true');
+    for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe'].map(k => natsContainer[k].httpGet.path)) {
+      const res = await fetch(`http://127.0.0.1:${server!.monitorPort}${p}`);
+      expect({ path: p, status: res.status }).toEqual({ path: p, status: 200 });
+    }
   });
 });
