@@ -1,4 +1,5 @@
 import { describeValue } from './errors';
+import { ALL_RULES } from './rules';
 
 /** How serious a finding is: `error` fails synth (wiring checks) or the plugin; the others are reported. */
 export type Severity = 'error' | 'warning' | 'info';
@@ -59,18 +60,18 @@ export function objectRef(m: Manifest): string {
 
 /**
  * Drops findings whose object carries a suppression annotation with a reason, reports empty
- * reasons and annotations naming unknown rules, and renders the rest.
+ * reasons (for the checker's own rules) and annotations naming no rule at all, and renders the rest.
  */
-export function finishFindings(raw: readonly RawFinding[], manifests: readonly Manifest[], knownRules: ReadonlySet<string>, options: ManifestCheckOptions): Finding[] {
+export function finishFindings(raw: readonly RawFinding[], manifests: readonly Manifest[], ownRules: ReadonlySet<string>, options: ManifestCheckOptions): Finding[] {
   const out: RawFinding[] = [];
   for (const m of manifests) {
     for (const [key, reason] of Object.entries(annotationsOf(m))) {
       if (!key.startsWith(SUPPRESS_ANNOTATION_PREFIX)) continue;
       const rule = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
       const location = `metadata.annotations.${key}`;
-      if (!knownRules.has(rule)) {
-        out.push({ manifest: m, rule: SUPPRESSION_UNKNOWN_RULE, severity: 'warning', location, value: rule, expected: `names no known rule, so it suppresses nothing; known rules: ${[...knownRules].sort().join(', ')}` });
-      } else if (typeof reason !== 'string' || reason.trim() === '') {
+      if (!ALL_RULES.has(rule)) {
+        out.push({ manifest: m, rule: SUPPRESSION_UNKNOWN_RULE, severity: 'warning', location, value: rule, expected: `names no known rule, so it suppresses nothing; known rules: ${[...ALL_RULES].sort().join(', ')}` });
+      } else if (ownRules.has(rule) && (typeof reason !== 'string' || reason.trim() === '')) {
         out.push({ manifest: m, rule: SUPPRESSION_REASON_RULE, severity: 'error', location, value: reason ?? '', expected: `must give the reason ${rule} does not apply here; an empty reason suppresses nothing` });
       }
     }

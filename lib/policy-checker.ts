@@ -2,34 +2,8 @@ import {
   containersOf, finishFindings, Finding, groupKind, join, Manifest, ManifestCheckOptions, namespaceOf, podTemplateOf,
   RawFinding, selectorMatches, Severity,
 } from './findings';
-import { WIRING_RULES } from './wiring-checks';
+import { POLICY_RULES } from './rules';
 import { imageTag } from './workload';
-
-/** The policy rules, by id, with what each asks for. `pss-*` rules are the Pod Security Standards. */
-export const POLICY_RULES: Readonly<Record<string, string>> = {
-  'pss-privileged': 'No privileged containers (baseline).',
-  'pss-host-namespaces': 'No hostNetwork, hostPID or hostIPC (baseline).',
-  'pss-host-ports': 'No hostPort on container ports (baseline).',
-  'pss-host-path': 'No hostPath volumes (baseline).',
-  'pss-capabilities-add': 'Add no capabilities beyond NET_BIND_SERVICE (restricted; baseline allows the default set).',
-  'pss-seccomp': 'seccompProfile.type RuntimeDefault or Localhost (restricted; baseline forbids only Unconfined).',
-  'pss-volume-types': 'Volumes only of the types configMap, secret, emptyDir, projected, downwardAPI, persistentVolumeClaim, csi, ephemeral (restricted).',
-  'pss-allow-privilege-escalation': 'allowPrivilegeEscalation: false on every container (restricted).',
-  'pss-run-as-non-root': 'runAsNonRoot: true and no runAsUser: 0 (restricted).',
-  'pss-capabilities-drop': 'capabilities.drop contains ALL (restricted).',
-  'image-tag': 'Images carry an explicit tag other than latest, or a digest.',
-  'resource-requests': 'CPU and memory requests on every container.',
-  'resource-limits': 'CPU and memory limits on every container (only with requireLimits).',
-  'readiness-probe': 'A readiness probe on every serving container.',
-  'liveness-probe': 'A liveness probe on every serving container.',
-  'probes-differ': 'Liveness and readiness probes that differ.',
-  'read-only-root-filesystem': 'readOnlyRootFilesystem: true on every container.',
-  'automount-service-account-token': 'automountServiceAccountToken: false unless the pod calls the Kubernetes API.',
-  'port-name': 'Port names that are IANA service names (at most 15 lower-case letters, digits and "-").',
-  'pod-disruption-budget': 'A PodDisruptionBudget for workloads that can run 2 or more pods.',
-  'pod-spreading': 'topologySpreadConstraints or pod anti-affinity for workloads that can run 2 or more pods.',
-  'ingress-tls': 'Every host of an Ingress with a TLS secret is covered by TLS (and, with requireIngressTls, every Ingress has TLS).',
-};
 
 /** Which Pod Security Standard the `pss-*` rules check. */
 export type PodSecurityLevel = 'restricted' | 'baseline';
@@ -85,8 +59,7 @@ export function checkPolicy(manifests: readonly Manifest[], options: PolicyOptio
     }
     if (groupKind(m) === 'networking.k8s.io/Ingress') checkIngressTls(m, options, add);
   }
-  const known = new Set([...Object.keys(POLICY_RULES), ...Object.keys(WIRING_RULES)]);
-  return finishFindings(raw, objects, known, options);
+  return finishFindings(raw, objects, new Set(Object.keys(POLICY_RULES)), options);
 }
 
 type Add = (manifest: Manifest, rule: string, severity: Severity, location: string, value: unknown, expected: string) => void;

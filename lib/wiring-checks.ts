@@ -5,36 +5,8 @@ import {
   objectRef, podTemplateOf, RawFinding, selectorMatches, Severity,
 } from './findings';
 import { percentOf } from './replica-split';
+import { FIXED_SIZE_ANNOTATION, WIRING_RULES } from './rules';
 import { addWarning } from './warnings';
-
-/**
- * Annotation that declares a workload fixed-size: it must run exactly one pod (a fetcher that
- * must run once, a singleton consumer). The wiring checks refuse an autoscaler on it and
- * `spec.replicas` above 1. Value: `"true"`.
- */
-export const FIXED_SIZE_ANNOTATION = 'cdk8s-delivery.io/fixed-size';
-
-/** The wiring rules, by id, with what each catches (checks.md items 13-20). */
-export const WIRING_RULES: Readonly<Record<string, string>> = {
-  'service-selects-nothing': 'A Service selector matches no pod template of the app in its namespace.',
-  'service-selects-other-app': 'A Service selects pods of another app, or of several apps.',
-  'selector-not-in-template': 'A workload selector does not match its own pod template labels.',
-  'selector-has-version': 'A workload selector contains a version label; selectors are immutable, so the next release forces a delete.',
-  'ingress-missing-service': 'An Ingress backend names a Service the app does not define in that namespace.',
-  'ingress-missing-port': 'An Ingress backend names a port its Service does not have.',
-  'ingress-duplicate-route': 'Two Ingresses of one class (or two rules of one Ingress) route the same host and path.',
-  'hpa-missing-target': 'A HorizontalPodAutoscaler targets a workload the app does not define.',
-  'hpa-missing-request': 'A utilization target without the matching resource request on every container of the target.',
-  'hpa-target-sets-replicas': 'An autoscaled workload still sets spec.replicas, so apply and GitOps fight the autoscaler.',
-  'hpa-min-above-max': 'minReplicas is above maxReplicas.',
-  'hpa-canary-share': 'A Service mixes autoscaled and fixed workloads (a replica-share canary): the fixed share drifts as the autoscaler scales.',
-  'servicemonitor-selects-nothing': 'A ServiceMonitor selector matches no Service of the app.',
-  'servicemonitor-port-not-named': 'A ServiceMonitor endpoint port is not a named port of the Services it selects.',
-  'servicemonitor-missing-prometheus-label': 'A ServiceMonitor lacks the labels the Prometheus instance selects ServiceMonitors by.',
-  'probe-undeclared-port': 'A probe targets a port the container does not declare.',
-  'fixed-size-autoscaled': `A workload annotated ${FIXED_SIZE_ANNOTATION} is the target of an autoscaler.`,
-  'fixed-size-replicas': `A workload annotated ${FIXED_SIZE_ANNOTATION} asks for more than one replica.`,
-};
 
 /** Options of {@link checkWiring} and {@link WiringChecks}. */
 export interface WiringCheckOptions extends ManifestCheckOptions {
