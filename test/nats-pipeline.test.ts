@@ -1,7 +1,7 @@
-import { Chart, Testing } from 'cdk8s';
+import { Chart, Duration, Testing } from 'cdk8s';
 import { NatsPipelineChart } from '../examples/nats-pipeline';
 import {
-  Autoscaler, Cpu, IntOrPercent, NatsPipeline, NatsPipelineProps, NatsServer, PipelineStage, PipelineStageOptions, PodSecurity, UpdateStrategy,
+  Autoscaler, Cpu, IntOrPercent, NatsMonitoring, NatsPipeline, NatsPipelineProps, NatsServer, PipelineStage, PipelineStageOptions, PodSecurity, UpdateStrategy,
 } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, newChart, selects, synth } from './support/synth';
@@ -268,6 +268,47 @@ describe('NatsPipeline', () => {
 
     test('fails if asked for a stage it does not have', () => {
       expect(() => pipeline().pipeline.stage('loader')).toThrow(/^test\/pipeline: 'stage' is "loader": must be one of the pipeline's stages: fetcher, mapper, saver/);
+    });
+  });
+});
+
+describe('NatsMonitoring on its own', () => {
+  function monitored(chart: Chart = newChart()) {
+    const server = new NatsServer(chart, 'nats', { name: 'bus', replicas: 3 });
+    const monitoring = new NatsMonitoring(chart, 'monitoring', { server, prometheusLabels: { release: 'kps' } });
+    return { chart, monitoring, out: synth(chart) };
+  }
+
+  test('defaults: named after the server, in the chart\'s namespace, scraping every 30s', () => {
+    const { out } = monitored(new Chart(Testing.app(), 'c', { namespace: 'messaging' }));
+    const sm = find(out, 'ServiceMonitor', 'bus-monitoring');
+    expect(sm.metadata).toMatchObject({ namespace: 'messaging', labels: { release: 'kps' } });
+    expect(sm.spec.namespaceSelector).toEqual({ matchNames: ['messaging'] });
+    expect(sm.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '30s' }]);
+    expect(schemaProblems([sm])).toEqual([]);
+  });
+
+  test('selects only the client Service, not the headless one, although both carry the app label', () => {
+    const { out } = monitored();
+    const sm = find(out, 'ServiceMonitor');
+    const services = out.filter(m => m.kind === 'Service');
+    expect(services.map(s => s.metadata.name)).toEqual(['bus', 'bus-headless']);
+    expect(services.filter(s => selects(sm.spec.selector.matchLabels, s.metadata.labels)).map(s => s.metadata.name)).toEqual(['bus']);
+  });
+
+  describe('fails if', () => {
+    test('fails if the scrape interval is below a second', () => {
+      const chart = newChart();
+      const server = new NatsServer(chart, 'nats');
+      expect(() => new NatsMonitoring(chart, 'monitoring', { server, prometheusLabels: { release: 'kps' }, interval: Duration.millis(500) })).toThrow(
+        /^test\/monitoring: 'interval' is "500ms": must be a whole number of seconds >= 1/);
+    });
+
+    test('fails if a Prometheus label key is not a label key', () => {
+      const chart = newChart();
+      const server = new NatsServer(chart, 'nats');
+      expect(() => new NatsMonitoring(chart, 'monitoring', { server, prometheusLabels: { 'bad key': 'x' } })).toThrow(
+        /^test\/monitoring: 'prometheusLabels' is "bad key": must be a label key/);
     });
   });
 });
