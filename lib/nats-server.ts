@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkPositiveInt, invalidProp } from './errors';
 import { LabelKeys, resolveLabelKeys } from './labels';
 import { NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
 import { PodSecurity } from './pod-security';
@@ -140,8 +140,11 @@ export class NatsServer extends Construct {
     super(scope, id);
     this.name = props.name ?? 'nats';
     checkDnsLabel(this, 'name', this.name);
+    if (this.name.length > 52) {
+      // The StatefulSet labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63.
+      invalidProp(this, 'name', this.name, 'must be at most 52 characters: the StatefulSet\'s controller-revision-hash label adds 11 to it and must fit 63');
+    }
     const headlessName = `${this.name}-headless`;
-    if (headlessName.length > 63) invalidProp(this, 'name', this.name, `must be at most 54 characters: the headless Service "${headlessName}" must be a DNS label`);
     this.namespace = Chart.of(this).namespace ?? 'default';
 
     this.replicas = props.replicas ?? 1;
@@ -173,7 +176,6 @@ export class NatsServer extends Construct {
 
     const labelKeys = resolveLabelKeys(props.labelKeys);
     checkLabelKey(this, 'labelKeys.app', labelKeys.app);
-    checkLabelValue(this, 'name', this.name);
     this.podLabels = { [labelKeys.app]: this.name };
     // The component label tells the client Service from the headless one, so a ServiceMonitor selects only the first.
     this.clientServiceLabels = { [labelKeys.app]: this.name, [COMPONENT_KEY]: 'client' };

@@ -1,5 +1,11 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { transformSync } from '@swc/core';
+import * as cdk8s from 'cdk8s';
 import { Chart, Duration, Testing } from 'cdk8s';
+import * as yaml from 'js-yaml';
 import { NatsPipelineChart } from '../examples/nats-pipeline';
+import * as lib from '../lib';
 import {
   Autoscaler, Cpu, IntOrPercent, NatsMonitoring, NatsPipeline, NatsPipelineProps, NatsServer, PipelineStage, PipelineStageOptions, PodSecurity, UpdateStrategy,
 } from '../lib';
@@ -310,5 +316,42 @@ describe('NatsMonitoring on its own', () => {
       expect(() => new NatsMonitoring(chart, 'monitoring', { server, prometheusLabels: { 'bad key': 'x' } })).toThrow(
         /^test\/monitoring: 'prometheusLabels' is "bad key": must be a label key/);
     });
+  });
+});
+
+describe('docs/guide/nats-pipeline.md', () => {
+  const guide = fs.readFileSync(path.join(__dirname, '..', 'docs', 'guide', 'nats-pipeline.md'), 'utf8');
+
+  /** Runs the guide's TypeScript example against this checkout and returns the manifests of its chart. */
+  function runGuideExample(): any[] {
+    const source = /```ts\n([\s\S]*?)```/.exec(guide)?.[1];
+    expect(source).toBeDefined();
+    let manifests: any[] | undefined;
+    class CapturingApp extends cdk8s.App {
+      public synth(): void {
+        manifests = this.charts.flatMap(c => Testing.synth(c));
+      }
+    }
+    const modules: Record<string, unknown> = { 'cdk8s': { ...cdk8s, App: CapturingApp }, 'cdk8s-delivery': lib };
+    const { code } = transformSync(source!, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+    new Function('require', 'exports', code)((name: string) => modules[name], {});
+    expect(manifests).toBeDefined();
+    return manifests!;
+  }
+
+  test('the example synthesizes, and every YAML excerpt shown is part of its output', () => {
+    const out = runGuideExample();
+    const excerpt = /<summary>The mapper stage[\s\S]*?```yaml\n([\s\S]*?)```/.exec(guide)?.[1];
+    const docs = yaml.loadAll(excerpt!) as any[];
+    expect(docs.map(d => `${d.kind}/${d.metadata.name}`)).toEqual(['Deployment/mapper', 'Service/orders-nats', 'ServiceMonitor/orders-nats-monitoring']);
+    for (const doc of docs) expect(find(out, doc.kind, doc.metadata.name)).toMatchObject(doc);
+    expect(find(out, 'Deployment', 'mapper').spec.replicas).toBeUndefined();
+  });
+
+  test('the nats.conf shown is the ConfigMap\'s, and the object list matches the output', () => {
+    const out = runGuideExample();
+    const shownConf = /```json\n([\s\S]*?)```/.exec(guide)?.[1];
+    expect(find(out, 'ConfigMap', 'orders-nats-config').data['nats.conf']).toBe(shownConf!.trimEnd());
+    for (const m of out) expect(guide).toContain(m.metadata.name);
   });
 });

@@ -224,6 +224,12 @@ describe('NatsServer', () => {
       expect(() => build({ name: 'My_Nats' })).toThrow(/test\/nats: 'name' is "My_Nats": must be a DNS-1123 label/);
     });
 
+    test('fails if the name is too long for the StatefulSet\'s pod labels', () => {
+      const name = 'n'.repeat(53);
+      expect(() => build({ name })).toThrow(new RegExp(`^test/nats: 'name' is "${name}": must be at most 52 characters`));
+      expect(() => build({ name: 'n'.repeat(52) })).not.toThrow();
+    });
+
     test('fails if the JetStream storage is not a positive quantity', () => {
       expect(() => build({ jetstream: { storage: Memory.of('lots') } })).toThrow(/test\/nats: 'jetstream.storage' is "lots": must be a positive memory quantity/);
     });
