@@ -1,4 +1,4 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../imports/monitoring.coreos.com';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, invalidProp } from './errors';
@@ -46,8 +46,8 @@ export class NatsMonitoring extends Construct {
   public readonly namespace: string;
   /** Labels on the ServiceMonitor that the Prometheus instance selects on. */
   public readonly prometheusLabels: Readonly<Record<string, string>>;
-  /** The ServiceMonitor manifest. */
-  public readonly serviceMonitor: ServiceMonitor;
+  /** The ServiceMonitor manifest (an imported `ServiceMonitor`; typed as ApiObject to keep the generated CRD types out of the API). */
+  public readonly serviceMonitor: ApiObject;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringProps) {
     super(scope, id);
