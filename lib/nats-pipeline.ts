@@ -81,6 +81,8 @@ export class NatsPipeline extends Construct {
     if (!Array.isArray(props.stages) || props.stages.length === 0) {
       invalidProp(this, 'stages', props.stages, 'must list at least one stage');
     }
+    // Stage names are DNS labels, so they never clash with the upper-case ids of the other children.
+    props.stages.forEach((s, i) => checkDnsLabel(this, `stages[${i}].name`, s.name));
     checkUnique(this, props.stages, s => s.name, 'name');
     checkUnique(this, props.stages, s => s.deploymentName ?? s.name, 'deploymentName');
 
@@ -98,7 +100,7 @@ export class NatsPipeline extends Construct {
       }
       this.natsUrl = props.serverUrl;
     } else {
-      this.server = new NatsServer(this, 'nats', { labelKeys: props.labelKeys, ...props.server });
+      this.server = new NatsServer(this, 'Server', { labelKeys: props.labelKeys, ...props.server });
       this.natsUrl = this.server.url;
     }
 
@@ -111,9 +113,9 @@ export class NatsPipeline extends Construct {
     const server = this.server;
     if (server && props.monitoring) {
       const { dashboard, ...monitoring } = props.monitoring;
-      this.monitoring = new NatsMonitoring(this, 'monitoring', { ...monitoring, server });
+      this.monitoring = new NatsMonitoring(this, 'Monitoring', { ...monitoring, server });
       if (dashboard !== false) {
-        this.dashboard = new GrafanaDashboard(this, 'dashboard', { namespace: this.monitoring.namespace, ...dashboard, server });
+        this.dashboard = new GrafanaDashboard(this, 'Dashboard', { namespace: this.monitoring.namespace, ...dashboard, server });
       }
     }
     if (server && props.networkPolicy !== false) {

@@ -206,6 +206,11 @@ describe('NatsPipeline', () => {
     expect(find(synth(chart), 'Deployment', 'worker').spec.template.spec.containers[0].env).toEqual([{ name: 'BUS_URL', value: 'nats://bus:4222' }]);
   });
 
+  test('a stage may be called nats, monitoring or dashboard', () => {
+    const { chart } = pipeline({ stages: [stage('nats'), stage('monitoring'), stage('dashboard')], monitoring: { prometheusLabels: { release: 'kps' } } });
+    expect(synth(chart).filter(m => m.kind === 'Deployment').map(m => m.metadata.name)).toEqual(['nats', 'monitoring', 'dashboard']);
+  });
+
   test('a user-given env stays next to NATS_URL', () => {
     const { chart } = pipeline({ stages: [stage('mapper', { env: { CHUNK_SIZE: '100' } })] });
     expect(find(synth(chart), 'Deployment', 'mapper').spec.template.spec.containers[0].env).toEqual([
@@ -240,7 +245,7 @@ describe('NatsPipeline', () => {
 
     test('fails if monitoring is on without the Prometheus selector label', () => {
       expect(() => pipeline({ monitoring: { prometheusLabels: {} } })).toThrow(
-        /^test\/pipeline\/monitoring: 'prometheusLabels' is \{\}: must hold the label\(s\) the Prometheus instance selects ServiceMonitors on/);
+        /^test\/pipeline\/Monitoring: 'prometheusLabels' is \{\}: must hold the label\(s\) the Prometheus instance selects ServiceMonitors on/);
     });
 
     test('fails if two stages share a name', () => {
@@ -251,6 +256,10 @@ describe('NatsPipeline', () => {
     test('fails if two stages share a Deployment name', () => {
       expect(() => pipeline({ stages: [stage('fetcher', { deploymentName: 'worker' }), stage('mapper', { deploymentName: 'worker' })] })).toThrow(
         /^test\/pipeline: 'stages\[1\].deploymentName' is "worker": must be unique/);
+    });
+
+    test('fails if a stage name is not a DNS label, before it could clash with another child', () => {
+      expect(() => pipeline({ stages: [stage('Server')] })).toThrow(/^test\/pipeline: 'stages\[0\].name' is "Server": must be a DNS-1123 label/);
     });
 
     test('fails if there are no stages', () => {
