@@ -1,0 +1,40 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ERRORS_DOC, errorOf, lineAbout, renderErrorsDoc } from '../scripts/errors-doc';
+import { BAD_INPUTS } from './support/bad-inputs';
+
+const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+describe('bad-input corpus', () => {
+  it('holds at least 60 bad inputs across every construct family', () => {
+    expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(BAD_INPUTS.map(r => r.construct))).toEqual(new Set([
+      'StableDeployment', 'CanaryDeployment', 'VersionedService', 'HostIngress', 'Autoscaler', 'Rollout', 'AnalysisTemplate',
+      'NatsServer', 'PipelineStage', 'NatsPipeline', 'Wiring checks',
+    ]));
+    expect(new Set(BAD_INPUTS.map(r => `${r.construct}: ${r.name}`)).size).toBe(BAD_INPUTS.length);
+  });
+
+  it.each(BAD_INPUTS.map(r => [`${r.construct}: ${r.name}`, r] as const))('fails if %s, naming path, prop and value, and writes nothing', (_, row) => {
+    const parent = fs.mkdtempSync(path.join(os.tmpdir(), 'bad-input-'));
+    const outdir = path.join(parent, 'dist');
+    fs.mkdirSync(outdir);
+    fs.writeFileSync(path.join(outdir, 'previous.k8s.yaml'), 'kind: Previous\n');
+    try {
+      const line = lineAbout(errorOf(row, parent), row.path);
+      expect(line).toMatch(new RegExp(`^(\\[${escape(row.path)}\\] |${escape(row.path)}: )`));
+      expect(line).toMatch(new RegExp(`'${escape(row.prop)}' is ${escape(row.value)}(: |$)`));
+      // The previous output is untouched and no staging folder is left behind.
+      expect(fs.readdirSync(parent)).toEqual(['dist']);
+      expect(fs.readdirSync(outdir)).toEqual(['previous.k8s.yaml']);
+      expect(fs.readFileSync(path.join(outdir, 'previous.k8s.yaml'), 'utf8')).toBe('kind: Previous\n');
+    } finally {
+      fs.rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
+  it('docs/guide/errors.md is generated from this corpus and up to date (npx ts-node --transpile-only scripts/errors-doc.ts)', () => {
+    expect(fs.readFileSync(ERRORS_DOC, 'utf8')).toBe(renderErrorsDoc(BAD_INPUTS));
+  });
+});
