@@ -27,7 +27,9 @@ const ROOT = path.resolve(__dirname, '..');
 const JS = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-delivery-bench');
 
 interface Run { ms: number; buildMs: number; synthMs: number; peakRssKiB: number; baseRssKiB: number; warnings: number }
-interface Row { layout: Layout; n: number; lib: Run[]; l1: Run[]; identicalBytes: boolean }
+/** `lib-cdk8s`: the library's constructs through plain `app.synth()`, to show construct cost apart from the synth path. */
+type Measured = Flavour | 'lib-cdk8s';
+interface Row { layout: Layout; n: number; lib: Run[]; l1: Run[]; 'lib-cdk8s': Run[]; identicalBytes: boolean }
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -86,15 +88,17 @@ function measure(layout: Layout, n: number, runs: number, out: string): Row {
   const problems = manifestDifferences(dirs.lib, dirs.l1);
   if (problems.length) fail(`${layout} chart(s), N=${n}: library and L1 manifests differ:\n${problems.slice(0, 3).join('\n')}`);
   const identicalBytes = sameBytes(dirs.lib, dirs.l1);
-  const row: Row = { layout, n, lib: [], l1: [], identicalBytes };
+  const row: Row = { layout, n, lib: [], l1: [], 'lib-cdk8s': [], identicalBytes };
+  // The library through plain app.synth() only in one chart: with a chart per service it is as quadratic as l1.
+  const flavours: Measured[] = layout === 'single' ? ['lib', 'l1', 'lib-cdk8s'] : ['lib', 'l1'];
+  if (layout === 'single') runChild('lib-cdk8s', layout, n, dirs.lib);
   for (let i = 0; i < runs; i++) {
-    row.lib.push(runChild('lib', layout, n, dirs.lib));
-    row.l1.push(runChild('l1', layout, n, dirs.l1));
+    for (const f of flavours) row[f].push(runChild(f, layout, n, f === 'l1' ? dirs.l1 : dirs.lib));
   }
   return row;
 }
 
-function runChild(flavour: Flavour, layout: Layout, n: number, outdir: string): Run {
+function runChild(flavour: Measured, layout: Layout, n: number, outdir: string): Run {
   fs.rmSync(outdir, { recursive: true, force: true });
   const result = spawnSync(process.execPath, [path.join(JS, 'bench', 'child.js'), flavour, layout, String(n), outdir], { encoding: 'utf8' });
   if (result.status !== 0) fail(`child ${flavour} ${layout} ${n} failed:\n${result.stderr}`);
@@ -164,15 +168,18 @@ function printRow(row: Row): void {
 
 function printTable(rows: Row[]): void {
   console.log('');
-  console.log('Median build + synth time and peak RSS per run (lib: this library through synthesizeApp; l1: k8s.Kube* through app.synth()):');
-  console.log('| layout | N | runs | lib ms | l1 ms | lib/l1 time | lib MiB | l1 MiB | lib/l1 mem | lib synth ms | l1 synth ms | same bytes |');
-  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('Median build + synth time and peak RSS per run. lib: this library through synthesizeApp; l1: hand-written k8s.Kube* through app.synth();');
+  console.log('lib-cdk8s: this library through app.synth() (construct cost alone, one chart only).');
+  console.log('| layout | N | runs | lib ms | l1 ms | lib/l1 time | lib MiB | l1 MiB | lib/l1 mem | lib synth ms | l1 synth ms | lib-cdk8s ms | lib-cdk8s/l1 | same bytes |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const t = { lib: median(r.lib.map(x => x.ms)), l1: median(r.l1.map(x => x.ms)) };
     const m = { lib: median(r.lib.map(x => x.peakRssKiB)) / 1024, l1: median(r.l1.map(x => x.peakRssKiB)) / 1024 };
     const s = { lib: median(r.lib.map(x => x.synthMs)), l1: median(r.l1.map(x => x.synthMs)) };
+    const cdk8s = r['lib-cdk8s'].length ? median(r['lib-cdk8s'].map(x => x.ms)) : undefined;
     console.log(`| ${r.layout === 'single' ? 'one chart' : 'chart per service'} | ${r.n} | ${r.lib.length} | ${t.lib.toFixed(0)} | ${t.l1.toFixed(0)} | ${(t.lib / t.l1).toFixed(2)} `
-      + `| ${m.lib.toFixed(0)} | ${m.l1.toFixed(0)} | ${(m.lib / m.l1).toFixed(2)} | ${s.lib.toFixed(0)} | ${s.l1.toFixed(0)} | ${r.identicalBytes ? 'yes' : 'no (equal parsed)'} |`);
+      + `| ${m.lib.toFixed(0)} | ${m.l1.toFixed(0)} | ${(m.lib / m.l1).toFixed(2)} | ${s.lib.toFixed(0)} | ${s.l1.toFixed(0)} `
+      + `| ${cdk8s ? cdk8s.toFixed(0) : '-'} | ${cdk8s ? (cdk8s / t.l1).toFixed(2) : '-'} | ${r.identicalBytes ? 'yes' : 'no (equal parsed)'} |`);
   }
   const base = rows.find(r => r.lib.length)?.lib[0];
   if (base) console.log(`(peak RSS includes ~${(base.baseRssKiB / 1024).toFixed(0)} MiB of loaded modules, the same in both flavours)`);
@@ -180,7 +187,7 @@ function printTable(rows: Row[]): void {
 
 function printSummary(rows: Row[]): void {
   const at = (layout: Layout, n: number) => rows.find(r => r.layout === layout && r.n === n);
-  const t = (r: Row | undefined, f: Flavour) => (r ? median(r[f].map(x => x.ms)) : NaN);
+  const t = (r: Row | undefined, f: Measured) => (r ? median(r[f].map(x => x.ms)) : NaN);
   const single = at('single', 1000);
   const multi = at('multi', 1000);
   const libL1 = t(single, 'lib') / t(single, 'l1');
@@ -190,7 +197,8 @@ function printSummary(rows: Row[]): void {
   const mem = single ? median(single.lib.map(x => x.peakRssKiB)) / median(single.l1.map(x => x.peakRssKiB)) : NaN;
   console.log('');
   console.log(`targets: lib/l1@1000 ${libL1.toFixed(2)} (<= 1.2); time(1000)/time(100) one chart ${scaleSingle.toFixed(2)}, chart per service ${scaleMulti.toFixed(2)} (<= 11); `
-    + `mem lib/l1@1000 ${mem.toFixed(2)} (<= 1.3); l1 chart per service/one chart @1000 ${(t(multi, 'l1') / t(single, 'l1')).toFixed(2)}`);
+    + `mem lib/l1@1000 ${mem.toFixed(2)} (<= 1.3); constructs alone (lib-cdk8s/l1@1000) ${(t(single, 'lib-cdk8s') / t(single, 'l1')).toFixed(2)}; `
+    + `plain cdk8s chart per service/one chart @1000 ${(t(multi, 'l1') / t(single, 'l1')).toFixed(2)}`);
   console.log(`bench: lib/l1@1000=${libL1.toFixed(2)} multi/single@1000=${multiSingle.toFixed(2)} scale1000/100=${Math.max(scaleSingle, scaleMulti).toFixed(2)} mem/l1@1000=${mem.toFixed(2)}`);
 }
 

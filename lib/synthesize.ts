@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ApiObject, App, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { manifestYaml } from './manifest-yaml';
 import { warningsOf } from './warnings';
 
 /** Options of {@link synthesizeApp}. */
@@ -24,7 +25,8 @@ export interface SynthesizeOptions {
  * linear in the app: cdk8s re-validates and re-resolves dependencies of the whole app for
  * every chart (`Chart.toJson`), which makes one chart per service quadratic. Here validation
  * and dependency resolution run once, as the first step of `app.synth()` does; cdk8s's
- * repeats are no-ops for validations without side effects (the library's are).
+ * repeats are no-ops for validations without side effects (the library's are). The YAML
+ * text comes from {@link manifestYaml}, which writes what cdk8s's `Yaml.stringify` writes.
  */
 export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
@@ -66,7 +68,7 @@ function swapIn(staging: string, outdir: string): void {
 function writeManifests(app: App, dir: string): string[] {
   const written = new Set<string>();
   const save = (file: string, docs: unknown[]) => {
-    Yaml.save(path.join(dir, file), docs);
+    fs.writeFileSync(path.join(dir, file), manifestYaml(docs), { encoding: 'utf8' });
     written.add(file);
   };
   const all = app.node.findAll();
@@ -179,8 +181,10 @@ function resolveDependencies(all: readonly IConstruct[]): boolean {
 
 interface Vertex {
   readonly value: IConstruct;
-  readonly dependsOn: Set<Vertex>;
+  /** Vertices this one depends on, in the order cdk8s adds its graph edges; created on first use. */
+  dependsOn?: Set<Vertex>;
   dependants: number;
+  state: 'new' | 'active' | 'done';
 }
 
 /**
@@ -191,38 +195,41 @@ interface Vertex {
  * dependencies are all finished too. Dependencies outside `root` are ignored, as in cdk8s.
  */
 export function dependencyOrder(root: IConstruct): IConstruct[] {
-  // A plain object keyed by path, as in cdk8s, so that roots come in the same key order.
-  const vertices: Record<string, Vertex> = {};
+  // A plain object keyed by path, as in cdk8s, so that roots come in the same key order
+  // (array-index keys such as a chart named "10" first).
+  const byPath: Record<string, Vertex> = {};
   const nodes = root.node.findAll();
-  for (const n of nodes) vertices[n.node.path] = { value: n, dependsOn: new Set(), dependants: 0 };
-  for (const n of nodes) {
-    const source = vertices[n.node.path];
-    for (const dep of n.node.dependencies) {
-      const target = vertices[dep.node.path];
-      if (!target || source.dependsOn.has(target)) continue;
-      source.dependsOn.add(target);
+  const vertices = nodes.map(value => {
+    const v: Vertex = { value, dependants: 0, state: 'new' };
+    byPath[value.node.path] = v;
+    return v;
+  });
+  for (const source of vertices) {
+    for (const dep of source.value.node.dependencies) {
+      const target = byPath[dep.node.path];
+      if (!target || source.dependsOn?.has(target)) continue;
+      (source.dependsOn ??= new Set()).add(target);
       target.dependants++;
     }
   }
   const order: IConstruct[] = [];
-  const done = new Set<Vertex>();
-  const active = new Set<Vertex>();
+  const stack: Vertex[] = [];
   const visit = (v: Vertex): void => {
-    if (done.has(v)) return;
-    if (active.has(v)) {
-      const path = [...active];
-      const cycle = [...path.slice(path.indexOf(v)), v].map(x => x.value.node.path);
+    if (v.state === 'done') return;
+    if (v.state === 'active') {
+      const cycle = [...stack.slice(stack.indexOf(v)), v].map(x => x.value.node.path);
       throw new Error(`Dependency cycle detected: ${cycle.join(' => ')}`);
     }
-    active.add(v);
-    for (const dep of v.dependsOn) visit(dep);
-    active.delete(v);
-    done.add(v);
+    v.state = 'active';
+    stack.push(v);
+    if (v.dependsOn) for (const dep of v.dependsOn) visit(dep);
+    stack.pop();
+    v.state = 'done';
     order.push(v.value);
   };
-  const all = Object.values(vertices);
-  for (const v of all) if (v.dependants === 0) visit(v);
+  const keyOrder = Object.values(byPath);
+  for (const v of keyOrder) if (v.dependants === 0) visit(v);
   // Vertices reachable from no root sit on a cycle.
-  for (const v of all) visit(v);
+  for (const v of keyOrder) visit(v);
   return order;
 }

@@ -1,11 +1,12 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, AppProps, Chart, DependencyGraph, Lazy, Testing, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, DependencyGraph, Lazy, Testing, Yaml, YamlOutputType } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { buildApp } from '../bench/apps';
 import { manifestDifferences } from '../bench/compare';
+import { manifestYaml } from '../lib/manifest-yaml';
 import {
   addWarning, Autoscaler, CanaryDeployment, Cpu, dependencyOrder, HostIngress, StableDeployment, synthesizeApp, VersionedService,
 } from '../lib';
@@ -221,5 +222,58 @@ describe('benchmark apps', () => {
       expect(manifestDifferences(lib, l1)).toEqual([]);
       expect(fs.readdirSync(lib).length).toBe(layout === 'single' ? 1 : 3);
     }
+  });
+});
+
+describe('manifestYaml', () => {
+  const word = fc.constantFrom('a', 'app', 'e0', 'E-5', 'e+3', 'y', 'yes', 'No', 'on', 'null', 'true', '1', '0777', '1:20', '1.0', '2001-12-14', '0x1f', '1_000',
+    '', ' ', 'a b', 'a: b', 'a #b', '#', '- a', '-a', '%', '@', '*a', '&a', '!a', '|', '>', "'", '"', 'a\nb', 'a\tb', '.inf', '~', '<<',
+    'registry.example.com/svc:1.4.2', 'app.kubernetes.io/name', '25%', '500m', 'ü', '---', '...', 'a,b', '[a', '{a', '?', ':a', 'a:');
+  const text = fc.oneof(word, fc.string({ maxLength: 8 }), fc.stringMatching(/^[A-Za-z0-9._/:%# -]{1,10}$/));
+  const scalarValue = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(-0));
+  const { doc } = fc.letrec(tie => ({
+    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, scalarValue, tie('map'), tie('list')),
+    map: fc.dictionary(text, tie('value'), { maxKeys: 4 }),
+    list: fc.array(tie('value'), { maxLength: 3 }),
+    doc: fc.oneof(fc.dictionary(text, tie('value'), { maxKeys: 5 }), tie('value')),
+  }));
+
+  // Shaped like manifests (plain keys, one-line scalars), so that most documents take the fast path.
+  const manifestKey = fc.oneof(
+    { arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9._/-]{0,12}$/), weight: 30 },
+    { arbitrary: fc.constantFrom('y', 'on', 'null', '80', 'a b'), weight: 1 },
+  );
+  const oneLine = fc.oneof(word, fc.stringMatching(/^[^\n\r]{0,10}$/), fc.stringMatching(/^[A-Za-z0-9._/:%# -]{1,10}$/)).filter(t => !t.includes('\n'));
+  const { manifest } = fc.letrec(tie => ({
+    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.oneof(oneLine, fc.integer(), fc.double(), fc.boolean()), tie('map'), tie('list')),
+    map: fc.dictionary(manifestKey, tie('value'), { maxKeys: 4 }),
+    list: fc.array(fc.oneof(fc.oneof(oneLine, fc.integer()), tie('map')), { maxLength: 3 }),
+    manifest: fc.dictionary(manifestKey, tie('value'), { minKeys: 1, maxKeys: 6 }),
+  }));
+
+  test('writes the bytes cdk8s Yaml.stringify writes, for random manifest-shaped documents', () => {
+    fc.assert(fc.property(fc.array(manifest, { minLength: 1, maxLength: 3 }), docs => {
+      expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
+    }), { numRuns: 1000 });
+  });
+
+  test('writes the bytes cdk8s Yaml.stringify writes, for random documents', () => {
+    fc.assert(fc.property(fc.array(fc.oneof(doc, fc.constant(undefined)), { maxLength: 3 }), docs => {
+      expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
+    }), { numRuns: 2000 });
+  });
+
+  test('writes every short word as Yaml.stringify does, as a key and as a value', () => {
+    const alphabet = [...'aeEnNoOyYtTfFxb019.-/_:'];
+    const words = [...alphabet];
+    for (const a of alphabet) for (const b of alphabet) words.push(a + b, ...alphabet.map(c => a + b + c));
+    const docs = words.map(w => ({ [w]: w, list: [w] }));
+    expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
+  });
+
+  test('writes the bytes of Yaml.stringify for documents with a shared object, nulls and nested lists', () => {
+    const shared = { a: 'b' };
+    const docs = [{ x: shared, y: shared }, { list: [[1, 2], []], n: null, u: undefined }, { s: 'line one\nline two' }];
+    expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
   });
 });
