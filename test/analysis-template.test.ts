@@ -113,6 +113,7 @@ describe('AnalysisTemplate', () => {
       metrics: [{ name: 'm', provider: MetricProvider.prometheus({ address, query: scalarQuery }), condition: Condition.scalarBelow(1) }],
     });
     expect(AnalysisUse.of(noArgs).args).toEqual({});
+    expect(schemaProblems(synth(chart))).toEqual([]);
   });
 
   describe('condition helpers know the result shape and say what empty or NaN does', () => {
@@ -164,6 +165,8 @@ describe('AnalysisTemplate', () => {
       metrics: [{ name: 'm', provider: MetricProvider.prometheus({ address, query: 'sum(rate(x[{{args.window}}]))' }), condition: Condition.vectorFirstBelow(1) }],
     });
     expect(t.metrics[0].deferredQuery).toBe('sum(rate(x[{{args.window}}]))');
+    expect(find(synth(chart), 'AnalysisTemplate').spec.args).toEqual([{ name: 'window' }]);
+    expect(schemaProblems(synth(chart))).toEqual([]);
   });
 
   describe('fails if', () => {

@@ -197,8 +197,10 @@ describe('Rollout', () => {
     const chart = newChart();
     const shared = AnalysisTemplate.fromName(chart, 'shared', { name: 'success-rate', clusterScope: true, args: { service: {} } });
     new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(50), CanaryStep.pause(), CanaryStep.analysis(shared, { service: 'shop' })] }) });
-    const step = find(synth(chart), 'Rollout').spec.strategy.canary.steps[2];
+    const out = synth(chart);
+    const step = find(out, 'Rollout').spec.strategy.canary.steps[2];
     expect(step).toEqual({ analysis: { templates: [{ templateName: 'success-rate', clusterScope: true }], args: [{ name: 'service', value: 'shop' }] } });
+    expect(schemaProblems(out)).toEqual([]);
   });
 
   describe('effective weights without traffic routing', () => {
@@ -221,6 +223,7 @@ describe('Rollout', () => {
       expect(warningsOf(chart)).toEqual([
         '[test/rollout] step 2 setWeight 30 runs 1 canary and 3 stable pods without traffic routing: 25% of the pods, not 30%',
       ]);
+      expect(schemaProblems(synth(chart))).toEqual([]);
     });
 
     test.each([
@@ -253,6 +256,7 @@ describe('Rollout', () => {
         '[test/rollout] step 2 setWeight 25 lowers the canary weight from 50: traffic moves back to stable mid-rollout',
         '[test/rollout] the last step sets weight 25 and nothing checks it: Argo then goes straight to 100%; end with setWeight(100), a pause or an analysis',
       ]);
+      expect(schemaProblems(synth(chart))).toEqual([]);
     });
 
     test('none for the course shape: setWeight then an analysis with an initialDelay', () => {
@@ -260,6 +264,7 @@ describe('Rollout', () => {
       new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(50), CanaryStep.analysis(template(chart), { container: 'shop' })] }) });
       validateApp(chart);
       expect(warningsOf(chart)).toEqual([]);
+      expect(schemaProblems(synth(chart))).toEqual([]);
     });
   });
 
