@@ -1,4 +1,5 @@
 import { Chart, Duration, Testing } from 'cdk8s';
+import * as fc from 'fast-check';
 import { Memory, NatsServer, NatsServerProps, PodSecurity } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, newChart, selects, synth } from './support/synth';
@@ -79,6 +80,20 @@ describe('NatsServer', () => {
     });
     // An even count is fine without JetStream: plain NATS clustering is a full mesh with no quorum.
     expect(conf(build({ replicas: 2 }).out).cluster.routes).toHaveLength(2);
+  });
+
+  test('for any replica count, the routes are exactly the StatefulSet pods\' DNS names under its serviceName', () => {
+    fc.assert(fc.property(fc.integer({ min: 2, max: 25 }), replicas => {
+      const { out } = build({ replicas });
+      const sts = find(out, 'StatefulSet', 'my-nats');
+      const podHosts = Array.from({ length: sts.spec.replicas }, (_, i) => `${sts.metadata.name}-${i}.${sts.spec.serviceName}`);
+      const routeHosts = conf(out).cluster.routes.map((r: string) => new URL(r)).map((u: URL) => {
+        expect(u.protocol).toBe('nats:');
+        expect(u.port).toBe('6222');
+        return u.hostname;
+      });
+      expect(routeHosts).toEqual(podHosts);
+    }), { numRuns: 30 });
   });
 
   test('nats.conf sets the client and monitor ports, the server name from the pod name and lame-duck timing', () => {
