@@ -207,7 +207,7 @@ describe('the example app synthesized by `cdk8s synth`', () => {
     expect(hashedNames).toEqual([]);
   });
 
-  describeWithTool('kubectl', 'apt-get install -y kubectl (or the Kubernetes apt repository)', 'kubectl kustomize', kubectl => {
+  describeWithTool('kubectl', 'apt-get install -y kubernetes-client (Debian), or kubectl from pkgs.k8s.io', 'kubectl kustomize', kubectl => {
     it('builds a copy of the output folder offline into exactly the synthesized objects', () => {
       const copy = path.join(work, 'kustomize-copy');
       fs.cpSync(first, copy, { recursive: true });
