@@ -147,6 +147,18 @@ describe('AnalysisTemplate', () => {
     });
   });
 
+  test('hand-written conditions: valid expr-lang expressions pass the check, broken ones do not', () => {
+    for (const ok of [
+      'result[0] >= 0.95', 'asInt(result) > 1', 'result.successful == true', 'result in [1, 2]', 'result > 2 ? true : false',
+      'not (result > 2)', '!isNaN(result) and result < 2', 'len(filter(result, {# > 1})) == 0', 'result matches "^ok"', 'result ?? 0 < 1',
+    ]) {
+      expect({ ok, problem: checkExpr(ok, 'any') }).toEqual({ ok, problem: undefined });
+    }
+    for (const bad of ['result <', 'result < 2)', '(result < 2', 'result = 2', 'result < 2 &&', 'reslt < 2', 'size(result) > 0', 'result[0 < 2', '"open < 2']) {
+      expect({ bad, problem: checkExpr(bad, 'any') }).toEqual({ bad, problem: expect.any(String) });
+    }
+  });
+
   test('PromQL: the parser types queries and refuses what Prometheus refuses', () => {
     expect(parsePromQL(scalarQuery).type).toBe('scalar');
     expect(parsePromQL('sum(rate(x[5m])) by (pod)').type).toBe('vector');

@@ -1,5 +1,6 @@
 import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
+import * as fc from 'fast-check';
 import {
   AnalysisTemplate, AnalysisUse, approximateCanaryPods, Autoscaler, CanaryStep, Condition, Cpu, HostIngress, IntOrPercent,
   MetricProvider, Rollout, RolloutProps, RolloutStrategy, StableDeployment, TrafficRouting, VersionedService, warningsOf,
@@ -238,6 +239,22 @@ describe('Rollout', () => {
     ])('%i replicas at %i%% with surge %i: %i canary, %i stable', (replicas, weight, surge, canary, stable) => {
       expect(approximateCanaryPods(replicas, weight, surge)).toEqual({ canary, stable });
     });
+  });
+
+  test('the approximation keeps its promises for any replica count and weight', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 5 }), (replicas, weight, surge) => {
+      const { canary, stable } = approximateCanaryPods(replicas, weight, surge);
+      const total = canary + stable;
+      // At most one pod of surge, and only when surge is allowed.
+      expect(total === replicas || (surge > 0 && total === replicas + 1)).toBe(true);
+      if (weight === 0) expect(canary).toBe(0);
+      if (weight === 100) expect(stable).toBe(0);
+      if (weight > 0 && weight < 100 && total > 1) expect(Math.min(canary, stable)).toBeGreaterThanOrEqual(1);
+      // The canary count is the weight's share of the replicas, rounded down or up.
+      expect([Math.floor((replicas * weight) / 100), Math.ceil((replicas * weight) / 100)]).toContain(canary);
+      // A canary asked for gets a pod whenever a pod can be spared or surged.
+      if (weight > 0 && (replicas > 1 || surge > 0)) expect(canary).toBeGreaterThanOrEqual(1);
+    }));
   });
 
   describe('warnings', () => {
