@@ -306,6 +306,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   private strategyValue?: RolloutStrategy;
   private renderedStrategy?: Wire<RolloutSpecStrategy>;
   private autoscalerPath?: string;
+  private autoscalerRange?: { readonly min: number; readonly max: number };
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
     super(scope, id);
@@ -409,8 +410,11 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
    * blue/green strategy, and while an autoscaler moves the replica count.
    */
   public get effectiveWeights(): readonly EffectiveWeight[] | undefined {
+    return this.weightsAt(this.replicas);
+  }
+
+  private weightsAt(replicas: number | undefined): EffectiveWeight[] | undefined {
     const s = this.strategyValue?.spec;
-    const replicas = this.replicas;
     if (!s || s.kind !== 'canary' || s.options.trafficRouting || replicas === undefined) return undefined;
     const surge = s.options.maxSurge ?? IntOrPercent.percent(25);
     // Kubernetes rounds a percentage surge up.
@@ -436,11 +440,12 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   }
 
   /** @internal */
-  public _attachAutoscaler(autoscaler: Construct, _range: { min: number; max: number }): void {
+  public _attachAutoscaler(autoscaler: Construct, range: { min: number; max: number }): void {
     if (this.autoscalerPath !== undefined) {
       invalidProp(autoscaler, 'target', this, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
     }
     this.autoscalerPath = autoscaler.node.path;
+    this.autoscalerRange = range;
   }
 
   private validate(): string[] {
@@ -448,6 +453,17 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     if (!this.strategyValue) problems.push(problem('strategy', undefined, 'must be set (props.strategy or setStrategy): RolloutStrategy.canary() or RolloutStrategy.blueGreen()'));
     if (this.autoscalerPath !== undefined && this.requestedReplicas !== undefined) {
       problems.push(problem('replicas', this.requestedReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`));
+    }
+    if (this.autoscalerRange) {
+      // Without a router the weights are pod shares of whatever count the autoscaler picks.
+      const { min, max } = this.autoscalerRange;
+      const atMin = this.weightsAt(min) ?? [];
+      const atMax = this.weightsAt(max) ?? [];
+      const moving = atMin.filter((w, i) => w.effective !== w.requested || atMax[i].effective !== w.requested);
+      if (moving.length) {
+        addWarning(this, `without traffic routing the canary weights are pod shares of the autoscaled count (${min}..${max} pods): `
+          + moving.map(w => `setWeight ${w.requested} is ${w.effective}% at ${min} and ${atMax[atMin.indexOf(w)].effective}% at ${max}`).join('; '));
+      }
     }
     for (const w of this.effectiveWeights ?? []) {
       if (w.effective !== w.requested) {

@@ -227,6 +227,22 @@ describe('Rollout', () => {
       expect(schemaProblems(synth(chart))).toEqual([]);
     });
 
+    test('an autoscaled Rollout without routing warns how far its weights move over the replica range', () => {
+      const chart = newChart();
+      const rollout = new Rollout(chart, 'rollout', {
+        ...base,
+        replicas: undefined,
+        resources: { cpu: { request: Cpu.millis(100) } },
+        strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(25), CanaryStep.pause(), CanaryStep.setWeight(100)] }),
+      });
+      new Autoscaler(chart, 'hpa', { target: rollout, minReplicas: 1, maxReplicas: 5 });
+      validateApp(chart);
+      // 25% of 1 pod surges to 1 of 2 (50%); of 5 pods it is 1 of 5 (20%), both worked out by hand.
+      expect(warningsOf(chart)).toEqual([
+        '[test/rollout] without traffic routing the canary weights are pod shares of the autoscaled count (1..5 pods): setWeight 25 is 50% at 1 and 20% at 5',
+      ]);
+    });
+
     test.each([
       // [replicas, weight, surge pods, canary, stable], worked out by hand from Argo's rule
       [4, 30, 1, 1, 3],
