@@ -303,6 +303,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   public readonly workloadRef?: TrackDeployment;
   /** The Rollout manifest. */
   public readonly rollout: ApiObject;
+  private readonly selectorLabelsValue: Record<string, string>;
   private strategyValue?: RolloutStrategy;
   private renderedStrategy?: Wire<RolloutSpecStrategy>;
   private autoscalerPath?: string;
@@ -378,8 +379,6 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       }),
     });
   }
-
-  private readonly selectorLabelsValue: Record<string, string>;
 
   public get selectorLabels(): Record<string, string> {
     return { ...this.selectorLabelsValue };
