@@ -85,6 +85,8 @@ export interface MetricSummary {
   readonly initialDelaySeconds?: number;
   /** The query, when it could only be parsed once use-site values are known. */
   readonly deferredQuery?: string;
+  /** The result shape the metric's condition is written for. */
+  readonly conditionShape?: ResultShape;
 }
 
 /** An analysis template a Rollout can run: a template construct, or one declared as external. */
@@ -233,6 +235,7 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
         count: m.count,
         initialDelaySeconds: m.initialDelay ? m.initialDelay.toSeconds() : undefined,
         deferredQuery,
+        conditionShape: m.condition?.shape,
       },
     };
   }
@@ -411,9 +414,12 @@ export function renderAnalysisUses(scope: IConstruct, prop: string, uses: readon
       try {
         const { type } = parsePromQL(filled);
         if (type !== 'scalar' && type !== 'vector') throw new PromQLError(`returns a ${type}, which Argo's Prometheus provider cannot evaluate`, 0);
+        if (metric.conditionShape && metric.conditionShape !== 'any' && metric.conditionShape !== type) {
+          throw new PromQLError(`returns ${type === 'scalar' ? 'a scalar' : 'an instant vector'}, but its condition is written for a ${metric.conditionShape} result`, 0);
+        }
       } catch (e) {
         if (!(e instanceof PromQLError)) throw e;
-        invalidProp(scope, `${prop}[${i}].args`, use.args, `make the query of metric "${metric.name}" in "${t.templateName}" invalid PromQL: ${e.message}`);
+        invalidProp(scope, `${prop}[${i}].args`, use.args, `make the query of metric "${metric.name}" in "${t.templateName}" unusable: ${e.message}`);
       }
     }
     return { templateName: t.templateName, clusterScope: t.clusterScope || undefined };

@@ -451,7 +451,17 @@ describe('Rollout', () => {
         metrics: [{ name: 'errors', provider: MetricProvider.prometheus({ address, query: 'sum(rate(errors_total[{{args.window}}]))' }), condition: Condition.vectorFirstBelow(1) }],
       });
       expect(() => new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.analysis(t, { window: '5 minutes' })] }) }))
-        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[0\]\.args' is \{"window":"5 minutes"\}: make the query of metric "errors" in "rate" invalid PromQL/);
+        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[0\]\.args' is \{"window":"5 minutes"\}: make the query of metric "errors" in "rate" unusable: has a syntax error/);
+    });
+
+    test('a use-site value gives a deferred query another result shape than its condition expects', () => {
+      const chart = newChart();
+      const t = new AnalysisTemplate(chart, 'any-query', {
+        args: { query: {} },
+        metrics: [{ name: 'm', provider: MetricProvider.prometheus({ address, query: '{{args.query}}' }), condition: Condition.scalarBelow(1) }],
+      });
+      expect(() => new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.analysis(t, { query: 'sum(up)' })] }) }))
+        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[0\]\.args' is \{"query":"sum\(up\)"\}: make the query of metric "m" in "any-query" unusable: returns an instant vector, but its condition is written for a scalar result/);
     });
 
     // 9. Counts
