@@ -11,7 +11,7 @@ describe('bad-input corpus', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(60);
     expect(new Set(BAD_INPUTS.map(r => r.construct))).toEqual(new Set([
       'StableDeployment', 'CanaryDeployment', 'VersionedService', 'HostIngress', 'Autoscaler', 'Rollout', 'AnalysisTemplate',
-      'NatsServer', 'PipelineStage', 'NatsPipeline', 'Wiring checks',
+      'NatsServer', 'PipelineStage', 'NatsPipeline', 'NatsMonitoring', 'GrafanaDashboard', 'Wiring checks',
     ]));
     expect(new Set(BAD_INPUTS.map(r => `${r.construct}: ${r.name}`)).size).toBe(BAD_INPUTS.length);
   });

@@ -151,6 +151,14 @@ describe('checkPolicy', () => {
     expect(empty).toMatchObject({ severity: 'error', object: 'Pod/p', location: 'metadata.annotations.cdk8s-delivery.io/suppress.pss-privileged' });
   });
 
+  it('honours a suppression annotation added to a library construct\'s manifest', () => {
+    const chart = Testing.chart();
+    const worker = new StableDeployment(chart, 'worker', { app: 'worker', image: 'worker:1.0', liveness: Probe.exec(['/bin/healthy']), resources: { cpu: { request: Cpu.millis(100) }, memory: { request: Memory.mebibytes(64) } } });
+    expect(byRule(checkPolicy(Testing.synth(chart)))).toEqual(['readiness-probe']);
+    worker.deployment.metadata.addAnnotation('cdk8s-delivery.io/suppress.readiness-probe', 'queue consumer, serves no traffic');
+    expect(checkPolicy(Testing.synth(chart))).toEqual([]);
+  });
+
   it('carries construct paths when given a pathOf function', () => {
     const m = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'c' }] } };
     const f = checkPolicy([m], { pathOf: x => (x === m ? 'app/chart/pod' : undefined) }).find(x => x.rule === 'image-tag');

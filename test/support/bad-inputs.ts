@@ -2,7 +2,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
   AnalysisTemplate, Autoscaler, CanaryDeployment, CanaryStep, Condition, Cpu, enableWiringChecks, HostIngress, IntOrPercent, Memory,
-  MetricProvider, NatsPipeline, NatsServer, NginxCanary, PipelineStage, PodSecurity, Probe, Rollout, RolloutStrategy, ScalingMetric,
+  GrafanaDashboard, MetricProvider, NatsMonitoring, NatsPipeline, NatsServer, NginxCanary, PipelineStage, PodSecurity, Probe, Rollout, RolloutStrategy, ScalingMetric,
   StableDeployment, UpdateStrategy, VersionedService,
 } from '../../lib';
 
@@ -147,6 +147,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { construct: 'PipelineStage', name: 'URL that is not a NATS URL', build: app => new PipelineStage(chart(app), 'mapper', { ...stage('mapper'), natsUrl: 'http://my-nats:4222' }), path: 'app/mapper', prop: 'natsUrl', value: '"http://my-nats:4222"' },
   { construct: 'NatsPipeline', name: 'no stages', build: app => new NatsPipeline(chart(app), 'pipeline', { stages: [] }), path: 'app/pipeline', prop: 'stages', value: '[]' },
   { construct: 'NatsPipeline', name: 'two stages with one name', build: app => new NatsPipeline(chart(app), 'pipeline', { stages: [stage('mapper'), stage('mapper')] }), path: 'app/pipeline', prop: 'stages[1].name', value: '"mapper"' },
+
+  { construct: 'NatsMonitoring', name: 'no Prometheus selector labels', build: app => { const c = chart(app); new NatsMonitoring(c, 'monitoring', { server: new NatsServer(c, 'nats'), prometheusLabels: {} }); }, path: 'app/monitoring', prop: 'prometheusLabels', value: '{}' },
+  { construct: 'NatsMonitoring', name: 'scrape interval below a second', build: app => { const c = chart(app); new NatsMonitoring(c, 'monitoring', { server: new NatsServer(c, 'nats'), prometheusLabels: { release: 'prom' }, interval: Duration.millis(500) }); }, path: 'app/monitoring', prop: 'interval', value: '"500ms"' },
+  { construct: 'GrafanaDashboard', name: 'data source uid with a space', build: app => { const c = chart(app); new GrafanaDashboard(c, 'dashboard', { server: new NatsServer(c, 'nats'), datasourceUid: 'my prometheus' }); }, path: 'app/dashboard', prop: 'datasourceUid', value: '"my prometheus"' },
 
   // Wiring checks on plain cdk8s objects (enableWiringChecks)
   { construct: 'Wiring checks', name: 'Service selecting no pods', build: app => { const c = chart(app); l1Deployment(c, 'web', { app: 'web' }, { app: 'web' }); new k8s.KubeService(c, 'svc', { metadata: { name: 'web' }, spec: { selector: { app: 'wbe' }, ports: [{ port: 80 }] } }); enableWiringChecks(app); }, path: 'app/svc', prop: 'spec.selector', value: '{"app":"wbe"}' },
