@@ -29,6 +29,12 @@ export interface ManifestCheckOptions {
    * @default - no paths
    */
   readonly pathOf?: (manifest: Manifest) => string | undefined;
+  /**
+   * The namespace of objects that set none (the namespace they are applied into), so that they
+   * meet objects that name it explicitly, e.g. a ServiceMonitor whose namespaceSelector lists it.
+   * @default 'default'
+   */
+  readonly defaultNamespace?: string;
 }
 
 /**
@@ -172,7 +178,7 @@ export function selectorMatches(selector: LabelSelector | undefined, labels: Rec
   return true;
 }
 
-/** The namespace a manifest lands in; objects without one share the deploying context's namespace. */
-export function namespaceOf(m: Manifest): string {
-  return m?.metadata?.namespace ?? '';
+/** The namespace a manifest lands in; objects without one land in `unset` (where they are applied). */
+export function namespaceOf(m: Manifest, unset: string = 'default'): string {
+  return m?.metadata?.namespace || unset;
 }

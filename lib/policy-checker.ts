@@ -50,7 +50,7 @@ export function checkPolicy(manifests: readonly Manifest[], options: PolicyOptio
     if (t) {
       checkPodSecurity(m, t.spec, t.at, level, add);
       checkHygiene(m, t.spec, t.at, options, add);
-      if (REPLICATED.has(groupKind(m))) checkAvailability(m, t.labels, t.spec, t.at, objects, add);
+      if (REPLICATED.has(groupKind(m))) checkAvailability(m, t.labels, t.spec, t.at, objects, options.defaultNamespace, add);
     }
     if (groupKind(m) === '/Service') {
       (m.spec?.ports ?? []).forEach((p: any, i: number) => {
@@ -141,12 +141,13 @@ function checkHygiene(m: Manifest, spec: Record<string, any>, at: string, option
 }
 
 // A workload that can run 2+ pods needs a PodDisruptionBudget and spreading, or a node drain takes them all.
-function checkAvailability(m: Manifest, labels: Record<string, string>, spec: Record<string, any>, at: string, all: readonly Manifest[], add: Add): void {
-  const hpas = all.filter(h => groupKind(h) === 'autoscaling/HorizontalPodAutoscaler' && namespaceOf(h) === namespaceOf(m)
+function checkAvailability(m: Manifest, labels: Record<string, string>, spec: Record<string, any>, at: string, all: readonly Manifest[], unsetNs: string | undefined, add: Add): void {
+  const ns = (x: Manifest) => namespaceOf(x, unsetNs);
+  const hpas = all.filter(h => groupKind(h) === 'autoscaling/HorizontalPodAutoscaler' && ns(h) === ns(m)
     && h.spec?.scaleTargetRef?.kind === m.kind && h.spec?.scaleTargetRef?.name === m.metadata?.name);
   const most = hpas.length ? Math.max(...hpas.map(h => h.spec?.maxReplicas ?? 1)) : (m.spec?.replicas ?? 1);
   if (most < 2) return;
-  const pdb = all.some(p => groupKind(p) === 'policy/PodDisruptionBudget' && namespaceOf(p) === namespaceOf(m) && selectorMatches(p.spec?.selector, labels));
+  const pdb = all.some(p => groupKind(p) === 'policy/PodDisruptionBudget' && ns(p) === ns(m) && selectorMatches(p.spec?.selector, labels));
   if (!pdb) add(m, 'pod-disruption-budget', 'warning', 'spec.replicas', most, 'runs 2 or more pods: add a PodDisruptionBudget selecting them, so a node drain keeps some running');
   const spread = (spec.topologySpreadConstraints ?? []).length > 0 || spec.affinity?.podAntiAffinity !== undefined;
   if (!spread) add(m, 'pod-spreading', 'info', `${join(at, 'spec')}.topologySpreadConstraints`, undefined, `should be set: ${most} pods may land on one node`);

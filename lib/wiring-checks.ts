@@ -55,8 +55,8 @@ class WiringContext {
   constructor(private readonly manifests: readonly Manifest[], private readonly options: WiringCheckOptions) {
     this.appKeys = options.appLabelKeys ?? ['app.kubernetes.io/name', 'app'];
     for (const m of manifests) {
-      this.byRef.set(key(groupKind(m), namespaceOf(m), m.metadata?.name), m);
-      this.kindsByNamespace.add(key(groupKind(m), namespaceOf(m)));
+      this.byRef.set(key(groupKind(m), this.ns(m), m.metadata?.name), m);
+      this.kindsByNamespace.add(key(groupKind(m), this.ns(m)));
     }
     for (const m of manifests) {
       const t = this.templateOf(m);
@@ -95,11 +95,15 @@ class WiringContext {
     const ref = m.spec?.workloadRef;
     if (groupKind(m) === 'argoproj.io/Rollout' && ref?.name) {
       const group = String(ref.apiVersion ?? 'apps/v1').split('/')[0];
-      const target = this.byRef.get(key(`${group}/${ref.kind ?? 'Deployment'}`, namespaceOf(m), ref.name));
+      const target = this.byRef.get(key(`${group}/${ref.kind ?? 'Deployment'}`, this.ns(m), ref.name));
       const tt = target ? podTemplateOf(target) : undefined;
       if (tt) return tt;
     }
     return undefined;
+  }
+
+  private ns(m: Manifest): string {
+    return namespaceOf(m, this.options.defaultNamespace);
   }
 
   private has(gk: string, ns: string): boolean {
@@ -107,7 +111,7 @@ class WiringContext {
   }
 
   private namesOf(gk: string, ns: string): string {
-    const names = this.manifests.filter(m => groupKind(m) === gk && namespaceOf(m) === ns).map(m => m.metadata?.name);
+    const names = this.manifests.filter(m => groupKind(m) === gk && this.ns(m) === ns).map(m => m.metadata?.name);
     return names.length ? names.join(', ') : 'none';
   }
 
@@ -115,13 +119,13 @@ class WiringContext {
   private checkService(svc: Manifest): void {
     const selector = svc.spec?.selector;
     if (!selector || typeof selector !== 'object' || Object.keys(selector).length === 0) return;
-    const ns = namespaceOf(svc);
-    const candidates = this.workloads.filter(w => namespaceOf(w.m) === ns);
+    const ns = this.ns(svc);
+    const candidates = this.workloads.filter(w => this.ns(w.m) === ns);
     if (candidates.length === 0) return;
     const matched = candidates.filter(w => selectorMatches({ matchLabels: selector }, w.labels));
     if (matched.length === 0) {
       const seen = candidates.slice(0, 3).map(w => `${objectRef(w.m)} ${JSON.stringify(w.labels)}`).join('; ');
-      this.add(svc, 'service-selects-nothing', 'spec.selector', selector, `matches no pod template in this app's namespace "${ns || 'default'}"; pod labels there: ${seen}`);
+      this.add(svc, 'service-selects-nothing', 'spec.selector', selector, `matches no pod template in this app's namespace "${ns}"; pod labels there: ${seen}`);
       return;
     }
     const appKey = this.appKeys.find(k => matched.some(w => w.labels[k] !== undefined));
@@ -156,7 +160,7 @@ class WiringContext {
 
   // 15: Ingress backends must exist.
   private checkIngressBackends(ing: Manifest): void {
-    const ns = namespaceOf(ing);
+    const ns = this.ns(ing);
     const backends: Array<{ backend: any; at: string }> = [];
     if (ing.spec?.defaultBackend) backends.push({ backend: ing.spec.defaultBackend, at: 'spec.defaultBackend' });
     (ing.spec?.rules ?? []).forEach((r: any, i: number) => (r?.http?.paths ?? []).forEach((p: any, j: number) =>
@@ -167,7 +171,7 @@ class WiringContext {
       if (!ref?.name) continue;
       const svc = this.byRef.get(key('/Service', ns, ref.name));
       if (!svc) {
-        this.add(ing, 'ingress-missing-service', `${at}.service.name`, ref.name, `names no Service in namespace "${ns || 'default'}" of this app (Services there: ${this.namesOf('/Service', ns)})`);
+        this.add(ing, 'ingress-missing-service', `${at}.service.name`, ref.name, `names no Service in namespace "${ns}" of this app (Services there: ${this.namesOf('/Service', ns)})`);
         continue;
       }
       const ports: any[] = svc.spec?.ports ?? [];
@@ -211,12 +215,12 @@ class WiringContext {
     }
     const ref = hpa.spec?.scaleTargetRef;
     if (!ref?.name || !ref?.kind) return;
-    const ns = namespaceOf(hpa);
+    const ns = this.ns(hpa);
     const gk = `${String(ref.apiVersion ?? '').includes('/') ? ref.apiVersion.split('/')[0] : ''}/${ref.kind}`;
     if (!this.has(gk, ns)) return;
     const target = this.byRef.get(key(gk, ns, ref.name));
     if (!target) {
-      this.add(hpa, 'hpa-missing-target', 'spec.scaleTargetRef.name', ref.name, `names no ${ref.kind} in namespace "${ns || 'default'}" of this app (${ref.kind}s there: ${this.namesOf(gk, ns)})`);
+      this.add(hpa, 'hpa-missing-target', 'spec.scaleTargetRef.name', ref.name, `names no ${ref.kind} in namespace "${ns}" of this app (${ref.kind}s there: ${this.namesOf(gk, ns)})`);
       return;
     }
     this.hpasByTarget.set(target, [...(this.hpasByTarget.get(target) ?? []), hpa]);
@@ -242,7 +246,7 @@ class WiringContext {
   // 18: a ServiceMonitor must find Services, by named port, and be found by Prometheus.
   private checkServiceMonitor(sm: Manifest): void {
     const nsSel = sm.spec?.namespaceSelector;
-    const inScope = (m: Manifest) => nsSel?.any === true || (Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.includes(namespaceOf(m)) : namespaceOf(m) === namespaceOf(sm));
+    const inScope = (m: Manifest) => nsSel?.any === true || (Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.includes(this.ns(m)) : this.ns(m) === this.ns(sm));
     const services = this.manifests.filter(m => groupKind(m) === '/Service' && inScope(m));
     if (services.length > 0) {
       const matched = services.filter(s => selectorMatches(sm.spec?.selector, s.metadata?.labels));
@@ -298,7 +302,7 @@ class WiringContext {
   // 17: a replica-share canary beside an autoscaled track; runs once every autoscaler is known.
   private checkCanaryShares(): void {
     for (const svc of this.manifests.filter(m => groupKind(m) === '/Service' && m.spec?.selector && Object.keys(m.spec.selector).length)) {
-      const behind = this.workloads.filter(w => SCALABLE.has(groupKind(w.m)) && namespaceOf(w.m) === namespaceOf(svc)
+      const behind = this.workloads.filter(w => SCALABLE.has(groupKind(w.m)) && this.ns(w.m) === this.ns(svc)
         && selectorMatches({ matchLabels: svc.spec.selector }, w.labels));
       const scaled = behind.filter(w => this.hpasByTarget.has(w.m));
       const fixed = behind.filter(w => !this.hpasByTarget.has(w.m));

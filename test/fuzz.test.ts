@@ -1,4 +1,4 @@
-import { App, Chart, Duration, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import {
   Autoscaler, CanaryDeployment, CanaryStep, checkPolicy, checkWiring, Cpu, HostIngress, IntOrPercent, Manifest, Memory, NatsPipeline,
@@ -94,10 +94,15 @@ const families: Record<string, fc.Arbitrary<(app: App) => void>> = {
       });
       new VersionedService(c, 'svc', { serves: rollout, port: 80 });
     }),
-  'NatsPipeline with stages': fc.record({ stages: fc.uniqueArray(name, { minLength: 1, maxLength: 3 }), replicas: fc.integer({ min: 1, max: 5 }), single: fc.boolean(), t: tag, uid: fc.integer({ min: 1, max: 65535 }) })
-    .map(({ stages, replicas, single, t, uid }) => (app: App) => {
+  'NatsPipeline with stages': fc.record({ stages: fc.uniqueArray(name, { minLength: 1, maxLength: 3 }), replicas: fc.integer({ min: 1, max: 5 }), single: fc.boolean(), t: tag, uid: fc.integer({ min: 1, max: 65535 }), release: fc.option(name) })
+    .map(({ stages, replicas, single, t, uid, release }) => (app: App) => {
       const c = new Chart(app, 'fuzz');
+      if (release !== null) {
+        // The ServiceMonitor must carry the label this Prometheus selects by; the wiring checks verify it.
+        new ApiObject(c, 'prometheus', { apiVersion: 'monitoring.coreos.com/v1', kind: 'Prometheus', metadata: { name: 'prometheus' }, spec: { serviceMonitorSelector: { matchLabels: { release } } } });
+      }
       new NatsPipeline(c, 'pipeline', {
+        monitoring: release === null ? undefined : { prometheusLabels: { release } },
         stages: stages.map((n, i) => ({
           name: n, image: `example/${n}:${t}`, security: PodSecurity.restricted({ runAsUser: uid }),
           ...(i === 0 && single ? { singleInstance: true } : { replicas }),
@@ -132,7 +137,7 @@ it('every family with random valid props passes schema validation (newest Kubern
   // One child process for all samples: each schema check starts Node and loads the schema packages.
   const manifests = Object.values(families).flatMap(arb => fc.sample(arb, { numRuns: 10, seed: 20261122 }).flatMap(manifestsOf));
   expect([...new Set(manifests.map(m => m.kind))]).toEqual(expect.arrayContaining([
-    'Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'Rollout', 'StatefulSet', 'ConfigMap', 'NetworkPolicy',
+    'Deployment', 'Service', 'Ingress', 'HorizontalPodAutoscaler', 'Rollout', 'StatefulSet', 'ConfigMap', 'NetworkPolicy', 'ServiceMonitor', 'Prometheus',
   ]));
   expect(validateSchemasSync(manifests)).toEqual([]);
 });

@@ -197,6 +197,15 @@ describe('checkWiring on manifests', () => {
     expect(findings[2].message).toMatch(/Prometheus\/main selects ServiceMonitors by/);
   });
 
+  it('counts objects without a namespace as in the default one (or defaultNamespace), where a ServiceMonitor may name it', () => {
+    const sm = serviceMonitor('sm', { app: 'nope' }, 'http');
+    sm.metadata.namespace = 'monitoring';
+    sm.spec.namespaceSelector = { matchNames: ['default'] };
+    const manifests = [deployment('web', WEB), service('web', WEB, { labels: WEB }), sm];
+    expect(rules(checkWiring(manifests))).toEqual(['servicemonitor-selects-nothing ServiceMonitor/monitoring/sm']);
+    expect(checkWiring(manifests, { defaultNamespace: 'apps' })).toEqual([]);
+  });
+
   it('takes the Prometheus selector from the options when the app has no Prometheus object', () => {
     const findings = checkWiring([deployment('web', WEB), service('web', WEB, { labels: WEB }), serviceMonitor('sm', WEB, 'http')], { prometheusSelector: { team: 'a' } });
     expect(rules(findings)).toEqual(['servicemonitor-missing-prometheus-label ServiceMonitor/sm']);
