@@ -125,38 +125,52 @@ function compile(): number {
   return performance.now() - start;
 }
 
-/** Whole processes: how long `npm run synth` of the examples takes, and with which runner it is fastest. */
+/**
+ * Whole processes: how long `npm run synth` of the examples takes, and with which runner it is
+ * fastest. Every runner writes its own output folder; they must all equal `npm run synth`'s.
+ */
 function wholeProcess(runs: number): void {
   const synthOut = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-delivery-synth-'));
-  const env = { ...process.env, CDK8S_OUTDIR: path.join(synthOut, 'dist'), CDK8S_CHECK_UPGRADE: 'false' };
-  const commands: Array<[string, string, string[]]> = [
-    ["node -e ''", process.execPath, ['-e', '']],
-    ['npm run synth', 'npm', ['run', '--silent', 'synth']],
-    ['node -r ts-node/register/transpile-only main.ts', process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts']],
-    ['ts-node --swc main.ts', process.execPath, [path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--swc', 'main.ts']],
-    ['node <transpiled>/main.js (precompiled)', process.execPath, [path.join(JS, 'main.js')]],
+  // The same command as `npm run synth`, with ts-node told to transpile with SWC in tsconfig.json.
+  const swcConfig = path.join(JS, 'tsconfig.swc.json');
+  fs.writeFileSync(swcConfig, JSON.stringify({ extends: path.join(ROOT, 'tsconfig.json'), 'ts-node': { swc: true } }));
+  const tsNodeRegister = [process.execPath, ['-r', 'ts-node/register/transpile-only', 'main.ts']] as const;
+  const commands: Array<{ label: string; command: string; argv: readonly string[]; env?: Record<string, string> }> = [
+    { label: "node -e ''", command: process.execPath, argv: ['-e', ''] },
+    { label: 'npm run synth', command: 'npm', argv: ['run', '--silent', 'synth'] },
+    { label: 'node -r ts-node/register/transpile-only main.ts', command: tsNodeRegister[0], argv: tsNodeRegister[1] },
+    { label: 'the same, with "ts-node": { "swc": true } in tsconfig.json', command: tsNodeRegister[0], argv: tsNodeRegister[1], env: { TS_NODE_PROJECT: swcConfig } },
+    { label: 'ts-node --swc main.ts', command: process.execPath, argv: [path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--swc', 'main.ts'] },
+    { label: 'node main.js, precompiled', command: process.execPath, argv: [path.join(JS, 'main.js')] },
   ];
-  const times = new Map<string, number[]>(commands.map(([label]) => [label, []]));
+  const times = new Map<string, number[]>(commands.map(c => [c.label, []]));
+  const outdirs = new Map<string, string>();
   // One untimed round warms the file cache; then rounds alternate the commands.
   for (let round = 0; round <= runs; round++) {
-    for (const [label, command, argv] of commands) {
+    commands.forEach((c, i) => {
+      const outdir = path.join(synthOut, `runner-${i}`);
+      if (c.argv[0] !== '-e') outdirs.set(c.label, outdir);
+      const env = { ...process.env, CDK8S_OUTDIR: outdir, CDK8S_CHECK_UPGRADE: 'false', ...c.env };
       const start = performance.now();
-      const result = spawnSync(command, argv, { cwd: ROOT, env, encoding: 'utf8' });
+      const result = spawnSync(c.command, c.argv, { cwd: ROOT, env, encoding: 'utf8' });
       const ms = performance.now() - start;
-      if (result.status !== 0) fail(`${label} failed:\n${result.stderr}`);
-      if (round > 0) times.get(label)!.push(ms);
-    }
+      if (result.status !== 0) fail(`${c.label} failed:\n${result.stderr}`);
+      if (round > 0) times.get(c.label)!.push(ms);
+    });
   }
-  fs.rmSync(synthOut, { recursive: true, force: true });
+  const reference = outdirs.get('npm run synth')!;
   const baseline = median(times.get("node -e ''")!);
   console.log('');
-  console.log(`Whole process, examples of main.ts (median of ${runs}, alternating):`);
-  console.log('| command | wall ms | minus node startup |');
-  console.log('|---|---:|---:|');
-  for (const [label] of commands) {
-    const m = median(times.get(label)!);
-    console.log(`| ${label} | ${m.toFixed(0)} | ${(m - baseline).toFixed(0)} |`);
+  console.log(`Whole process, the examples of main.ts (median of ${runs}, alternating):`);
+  console.log('| command | wall ms | minus node startup | output |');
+  console.log('|---|---:|---:|---|');
+  for (const c of commands) {
+    const m = median(times.get(c.label)!);
+    const out = outdirs.get(c.label);
+    const same = out === undefined ? '' : out === reference ? 'reference' : sameBytes(out, reference) ? 'same bytes' : 'DIFFERS';
+    console.log(`| ${c.label} | ${m.toFixed(0)} | ${(m - baseline).toFixed(0)} | ${same} |`);
   }
+  fs.rmSync(synthOut, { recursive: true, force: true });
   console.log(`npm run synth: ${median(times.get('npm run synth')!).toFixed(0)} ms (target <= 1500 ms)`);
 }
 
