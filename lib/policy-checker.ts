@@ -45,12 +45,13 @@ export function checkPolicy(manifests: readonly Manifest[], options: PolicyOptio
   const add = (manifest: Manifest, rule: string, severity: Severity, location: string, value: unknown, expected: string) =>
     raw.push({ manifest, rule, severity, location, value, expected });
   const level = options.podSecurity ?? 'restricted';
+  const availability = new AvailabilityIndex(objects, options.defaultNamespace);
   for (const m of objects) {
     const t = podTemplateOf(m);
     if (t) {
       checkPodSecurity(m, t.spec, t.at, level, add);
       checkHygiene(m, t.spec, t.at, options, add);
-      if (REPLICATED.has(groupKind(m))) checkAvailability(m, t.labels, t.spec, t.at, objects, options.defaultNamespace, add);
+      if (REPLICATED.has(groupKind(m))) checkAvailability(m, t.labels, t.spec, t.at, availability, add);
     }
     if (groupKind(m) === '/Service') {
       (m.spec?.ports ?? []).forEach((p: any, i: number) => {
@@ -140,15 +141,39 @@ function checkHygiene(m: Manifest, spec: Record<string, any>, at: string, option
   }
 }
 
+/** Autoscalers by target and PodDisruptionBudgets by namespace, built once per check. */
+class AvailabilityIndex {
+  private readonly maxByTarget = new Map<string, number>();
+  private readonly pdbsByNs = new Map<string, Manifest[]>();
+  constructor(all: readonly Manifest[], private readonly unsetNs: string | undefined) {
+    for (const m of all) {
+      const gk = groupKind(m);
+      if (gk === 'autoscaling/HorizontalPodAutoscaler') {
+        const ref = m.spec?.scaleTargetRef;
+        const k = `${this.ns(m)}|${ref?.kind}|${ref?.name}`;
+        this.maxByTarget.set(k, Math.max(this.maxByTarget.get(k) ?? 0, m.spec?.maxReplicas ?? 1));
+      } else if (gk === 'policy/PodDisruptionBudget') {
+        this.pdbsByNs.set(this.ns(m), [...(this.pdbsByNs.get(this.ns(m)) ?? []), m]);
+      }
+    }
+  }
+  public ns(m: Manifest): string {
+    return namespaceOf(m, this.unsetNs);
+  }
+  /** The most pods a workload runs: its autoscaler's maxReplicas, else spec.replicas (default 1). */
+  public mostPods(m: Manifest): number {
+    return this.maxByTarget.get(`${this.ns(m)}|${m.kind}|${m.metadata?.name}`) ?? m.spec?.replicas ?? 1;
+  }
+  public hasPdbFor(m: Manifest, labels: Record<string, string>): boolean {
+    return (this.pdbsByNs.get(this.ns(m)) ?? []).some(p => selectorMatches(p.spec?.selector, labels));
+  }
+}
+
 // A workload that can run 2+ pods needs a PodDisruptionBudget and spreading, or a node drain takes them all.
-function checkAvailability(m: Manifest, labels: Record<string, string>, spec: Record<string, any>, at: string, all: readonly Manifest[], unsetNs: string | undefined, add: Add): void {
-  const ns = (x: Manifest) => namespaceOf(x, unsetNs);
-  const hpas = all.filter(h => groupKind(h) === 'autoscaling/HorizontalPodAutoscaler' && ns(h) === ns(m)
-    && h.spec?.scaleTargetRef?.kind === m.kind && h.spec?.scaleTargetRef?.name === m.metadata?.name);
-  const most = hpas.length ? Math.max(...hpas.map(h => h.spec?.maxReplicas ?? 1)) : (m.spec?.replicas ?? 1);
+function checkAvailability(m: Manifest, labels: Record<string, string>, spec: Record<string, any>, at: string, index: AvailabilityIndex, add: Add): void {
+  const most = index.mostPods(m);
   if (most < 2) return;
-  const pdb = all.some(p => groupKind(p) === 'policy/PodDisruptionBudget' && ns(p) === ns(m) && selectorMatches(p.spec?.selector, labels));
-  if (!pdb) add(m, 'pod-disruption-budget', 'warning', 'spec.replicas', most, 'runs 2 or more pods: add a PodDisruptionBudget selecting them, so a node drain keeps some running');
+  if (!index.hasPdbFor(m, labels)) add(m, 'pod-disruption-budget', 'warning', 'spec.replicas', most, 'runs 2 or more pods: add a PodDisruptionBudget selecting them, so a node drain keeps some running');
   const spread = (spec.topologySpreadConstraints ?? []).length > 0 || spec.affinity?.podAntiAffinity !== undefined;
   if (!spread) add(m, 'pod-spreading', 'info', `${join(at, 'spec')}.topologySpreadConstraints`, undefined, `should be set: ${most} pods may land on one node`);
 }

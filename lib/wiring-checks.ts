@@ -47,6 +47,10 @@ export function checkWiring(manifests: readonly Manifest[], options: WiringCheck
 class WiringContext {
   public readonly findings: RawFinding[] = [];
   private readonly workloads: Workload[] = [];
+  /** Workloads by namespace and by `namespace|label=value`, so selectors do not scan every workload. */
+  private readonly workloadsByNs = new Map<string, Workload[]>();
+  private readonly workloadOf = new Map<Manifest, Workload>();
+  private readonly workloadsByLabel = new Map<string, Workload[]>();
   private readonly byRef = new Map<string, Manifest>();
   private readonly kindsByNamespace = new Set<string>();
   private readonly hpasByTarget = new Map<Manifest, Manifest[]>();
@@ -60,7 +64,12 @@ class WiringContext {
     }
     for (const m of manifests) {
       const t = this.templateOf(m);
-      if (t) this.workloads.push({ m, ...t });
+      if (!t) continue;
+      const w = { m, ...t };
+      this.workloads.push(w);
+      this.workloadOf.set(m, w);
+      push(this.workloadsByNs, this.ns(m), w);
+      for (const [k, v] of Object.entries(w.labels)) push(this.workloadsByLabel, key(this.ns(m), k, v), w);
     }
   }
 
@@ -106,6 +115,13 @@ class WiringContext {
     return namespaceOf(m, this.options.defaultNamespace);
   }
 
+  /** Workloads of the Service's namespace whose pod labels its selector matches. */
+  private selectedBy(svc: Manifest): Workload[] {
+    const [first] = Object.entries(svc.spec.selector as Record<string, string>);
+    return (this.workloadsByLabel.get(key(this.ns(svc), first[0], first[1])) ?? [])
+      .filter(w => selectorMatches({ matchLabels: svc.spec.selector }, w.labels));
+  }
+
   private has(gk: string, ns: string): boolean {
     return this.kindsByNamespace.has(key(gk, ns));
   }
@@ -120,9 +136,9 @@ class WiringContext {
     const selector = svc.spec?.selector;
     if (!selector || typeof selector !== 'object' || Object.keys(selector).length === 0) return;
     const ns = this.ns(svc);
-    const candidates = this.workloads.filter(w => this.ns(w.m) === ns);
+    const candidates = this.workloadsByNs.get(ns) ?? [];
     if (candidates.length === 0) return;
-    const matched = candidates.filter(w => selectorMatches({ matchLabels: selector }, w.labels));
+    const matched = this.selectedBy(svc);
     if (matched.length === 0) {
       const seen = candidates.slice(0, 3).map(w => `${objectRef(w.m)} ${JSON.stringify(w.labels)}`).join('; ');
       this.add(svc, 'service-selects-nothing', 'spec.selector', selector, `matches no pod template in this app's namespace "${ns}"; pod labels there: ${seen}`);
@@ -232,7 +248,7 @@ class WiringContext {
       this.add(hpa, 'fixed-size-autoscaled', 'spec.scaleTargetRef.name', ref.name,
         `is fixed-size (annotated ${FIXED_SIZE_ANNOTATION}) and must run exactly one pod; remove the autoscaler`);
     }
-    const t = this.workloads.find(w => w.m === target);
+    const t = this.workloadOf.get(target);
     if (!t) return;
     for (const { resource, at, text } of utilizationTargets(hpa)) {
       const missing = (t.spec.containers ?? []).find((c: any) => !c?.resources?.requests?.[resource] && !c?.resources?.limits?.[resource]);
@@ -302,8 +318,7 @@ class WiringContext {
   // 17: a replica-share canary beside an autoscaled track; runs once every autoscaler is known.
   private checkCanaryShares(): void {
     for (const svc of this.manifests.filter(m => groupKind(m) === '/Service' && m.spec?.selector && Object.keys(m.spec.selector).length)) {
-      const behind = this.workloads.filter(w => SCALABLE.has(groupKind(w.m)) && this.ns(w.m) === this.ns(svc)
-        && selectorMatches({ matchLabels: svc.spec.selector }, w.labels));
+      const behind = this.selectedBy(svc).filter(w => SCALABLE.has(groupKind(w.m)));
       const scaled = behind.filter(w => this.hpasByTarget.has(w.m));
       const fixed = behind.filter(w => !this.hpasByTarget.has(w.m));
       if (!scaled.length || !fixed.length) continue;
@@ -319,6 +334,12 @@ class WiringContext {
       }
     }
   }
+}
+
+function push<K, V>(map: Map<K, V[]>, k: K, v: V): void {
+  const list = map.get(k);
+  if (list) list.push(v);
+  else map.set(k, [v]);
 }
 
 function key(...parts: unknown[]): string {
