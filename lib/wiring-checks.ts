@@ -100,7 +100,7 @@ class WiringContext {
   /** The pod template of a workload; an Argo Rollout with `workloadRef` borrows its Deployment's. */
   private templateOf(m: Manifest): Omit<Workload, 'm'> | undefined {
     const t = podTemplateOf(m);
-    if (t && (t.at === '' || m.spec?.template)) return t;
+    if (t) return t;
     const ref = m.spec?.workloadRef;
     if (groupKind(m) === 'argoproj.io/Rollout' && ref?.name) {
       const group = String(ref.apiVersion ?? 'apps/v1').split('/')[0];

@@ -90,6 +90,12 @@ describe('checkWiring on manifests', () => {
     expect(other.map(f => f.message)).toEqual([expect.stringMatching(/selects pods of app "a" \(Deployment\/a\), but the Service belongs to app "b"/)]);
   });
 
+  it('matches Services against pods of every workload kind, CronJobs included', () => {
+    const cron = { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'report' }, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { metadata: { labels: { app: 'report' } }, spec: { containers: [{ name: 'r', image: 'r:1' }] } } } } } };
+    expect(checkWiring([cron, service('report', { app: 'report' })])).toEqual([]);
+    expect(rules(checkWiring([cron, service('report', { app: 'reprot' })]))).toEqual(['service-selects-nothing Service/report']);
+  });
+
   it('skips Services without a selector, and Services in namespaces where the app defines no pods', () => {
     expect(checkWiring([deployment('web', WEB), service('external', undefined), service('elsewhere', { app: 'x' }, { ns: 'other' })])).toEqual([]);
   });
