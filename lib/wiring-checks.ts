@@ -167,9 +167,12 @@ class WiringContext {
       this.add(w.m, 'selector-not-in-template', 'spec.selector', selector,
         `must match the pod template's labels ${JSON.stringify(w.labels)}; Kubernetes refuses a selector that does not select its own pods`);
     }
-    const keys = [...Object.keys(selector.matchLabels ?? {}), ...(selector.matchExpressions ?? []).map(e => e.key)];
-    for (const k of keys.filter(isVersionKey)) {
-      this.add(w.m, 'selector-has-version', `spec.selector.matchLabels.${k}`, selector.matchLabels?.[k] ?? k,
+    const versionKeys = [
+      ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => ({ k, at: `spec.selector.matchLabels.${k}`, value: v as unknown })),
+      ...(selector.matchExpressions ?? []).map((e, i) => ({ k: e.key, at: `spec.selector.matchExpressions[${i}].key`, value: e.key as unknown })),
+    ].filter(({ k }) => isVersionKey(k));
+    for (const { at, value } of versionKeys) {
+      this.add(w.m, 'selector-has-version', at, value,
         'must not be in the selector: selectors are immutable, so the next version would force deleting the workload; select by app (and track) only and keep the version on the pods');
     }
   }

@@ -123,6 +123,8 @@ describe('checkWiring on manifests', () => {
     const ok = deployment('a', { app: 'a', track: 'stable' }, { selector: { matchExpressions: [{ key: 'track', operator: 'In', values: ['stable'] }, { key: 'app', operator: 'Exists' }] } });
     const bad = deployment('b', { app: 'b' }, { selector: { matchExpressions: [{ key: 'track', operator: 'Exists' }] } });
     expect(rules(checkWiring([ok, bad]))).toEqual(['selector-not-in-template Deployment/b']);
+    const versioned = deployment('v', { app: 'v', version: '1' }, { selector: { matchExpressions: [{ key: 'version', operator: 'In', values: ['1'] }] } });
+    expect(checkWiring([versioned]).map(f => `${f.rule} ${f.location}`)).toEqual(['selector-has-version spec.selector.matchExpressions[0].key']);
   });
 
   it('fails if an Ingress backend names a missing Service or a port the Service lacks', () => {
