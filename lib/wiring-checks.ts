@@ -253,8 +253,9 @@ class WiringContext {
     }
     const t = this.workloadOf.get(target);
     if (!t) return;
-    for (const { resource, at, text } of utilizationTargets(hpa)) {
-      const missing = (t.spec.containers ?? []).find((c: any) => !c?.resources?.requests?.[resource] && !c?.resources?.limits?.[resource]);
+    for (const { resource, at, text, container } of utilizationTargets(hpa)) {
+      const measured = (t.spec.containers ?? []).filter((c: any) => container === undefined || c?.name === container);
+      const missing = measured.find((c: any) => !c?.resources?.requests?.[resource] && !c?.resources?.limits?.[resource]);
       if (missing) {
         this.add(hpa, 'hpa-missing-request', at, text,
           `needs a ${resource} request on every container of ${objectRef(target)}; container "${missing.name}" has none, so the autoscaler cannot compute utilization and never scales`);
@@ -354,7 +355,7 @@ function isVersionKey(k: string): boolean {
 }
 
 /** Utilization targets of an autoscaling/v1 or v2 HPA; v2 without metrics defaults to 80% CPU. */
-function utilizationTargets(hpa: Manifest): Array<{ resource: string; at: string; text: string }> {
+function utilizationTargets(hpa: Manifest): Array<{ resource: string; at: string; text: string; container?: string }> {
   if (String(hpa.apiVersion).endsWith('/v1')) {
     const pct = hpa.spec?.targetCPUUtilizationPercentage;
     return [{ resource: 'cpu', at: 'spec.targetCPUUtilizationPercentage', text: `cpu utilization ${pct ?? 80}%` }];
@@ -364,7 +365,8 @@ function utilizationTargets(hpa: Manifest): Array<{ resource: string; at: string
   return metrics.flatMap((m, i) => {
     const r = m?.type === 'Resource' ? m.resource : m?.type === 'ContainerResource' ? m.containerResource : undefined;
     if (r?.target?.type !== 'Utilization') return [];
-    return [{ resource: r.name, at: `spec.metrics[${i}]`, text: `${r.name} utilization ${r.target.averageUtilization}%` }];
+    // A ContainerResource metric divides by the request of its one container only.
+    return [{ resource: r.name, at: `spec.metrics[${i}]`, text: `${r.name} utilization ${r.target.averageUtilization}%`, container: m.type === 'ContainerResource' ? r.container : undefined }];
   });
 }
 

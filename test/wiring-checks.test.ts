@@ -180,6 +180,15 @@ describe('checkWiring on manifests', () => {
     ]);
   });
 
+  it('checks only the named container for a ContainerResource utilization target', () => {
+    const twoContainers = deployment('web', WEB, { container: cpuRequest });
+    twoContainers.spec.template.spec.containers.push({ name: 'sidecar', image: 'proxy:1.0' });
+    const metric = (container: string) => ({ type: 'ContainerResource', containerResource: { name: 'cpu', container, target: { type: 'Utilization', averageUtilization: 60 } } });
+    expect(checkWiring([twoContainers, hpa('web', 'web', { metrics: [metric('main')] })])).toEqual([]);
+    expect(checkWiring([twoContainers, hpa('web', 'web', { metrics: [metric('sidecar')] })]).map(f => f.message))
+      .toEqual([expect.stringMatching(/container "sidecar" has none/)]);
+  });
+
   it('warns with the share range when a Service mixes an autoscaled and a fixed workload', () => {
     const stable = deployment('web-stable', { ...WEB, track: 'stable' }, { container: cpuRequest });
     const canary = deployment('web-canary', { ...WEB, track: 'canary' }, { replicas: 1 });
