@@ -2,11 +2,15 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import * as yaml from 'js-yaml';
+import { KUSTOMIZATION_FILE } from '../lib/kustomization';
 
-/** What differs between two synthesized folders, judged on parsed manifests; empty when they are equal. */
+/**
+ * What differs between two synthesized folders, judged on parsed manifests; empty when they are equal.
+ * The kustomization synthesizeApp adds is not a manifest, so plain `app.synth()` output compares equal.
+ */
 export function manifestDifferences(dirA: string, dirB: string): string[] {
-  const filesA = listFiles(dirA);
-  const filesB = listFiles(dirB);
+  const filesA = listFiles(dirA).filter(f => f !== KUSTOMIZATION_FILE);
+  const filesB = listFiles(dirB).filter(f => f !== KUSTOMIZATION_FILE);
   if (!isDeepStrictEqual(filesA, filesB)) {
     const onlyA = filesA.filter(f => !filesB.includes(f));
     const onlyB = filesB.filter(f => !filesA.includes(f));

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { finishOutput } from './kustomization';
 import { manifestYaml } from './manifest-yaml';
 import { warningsOf } from './warnings';
 
@@ -19,7 +20,9 @@ export interface SynthesizeOptions {
 /**
  * Synthesizes `app` into a fresh staging folder beside `outdir` and only then swaps it in,
  * so a failing app (bad props, failed checks) leaves the previous output untouched.
- * Prints every warning. Returns the files written, relative to `outdir`, sorted.
+ * Prints every warning. The folder is finished for GitOps and Helm by {@link finishOutput}
+ * (a `---` at the start of every file, a kustomization listing them). Returns the files
+ * written, relative to `outdir`, sorted.
  *
  * The files are byte-identical to `app.synth()` for every `YamlOutputType`, but cost time
  * linear in the app: cdk8s re-validates and re-resolves dependencies of the whole app for
@@ -36,7 +39,8 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
   // Staging and the previous output sit beside outdir, so every rename stays on one filesystem.
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.staging-`));
   try {
-    const files = writeManifests(app, staging);
+    writeManifests(app, staging);
+    const files = finishOutput(staging, outdir);
     for (const warning of warningsOf(app)) log(`warning: ${warning}`);
     swapIn(staging, outdir);
     return files;

@@ -8,6 +8,7 @@ import { buildApp } from '../bench/apps';
 import { manifestDifferences } from '../bench/compare';
 import { manifestYaml } from '../lib/manifest-yaml';
 import {
+  KUSTOMIZATION_FILE,
   addWarning, Autoscaler, CanaryDeployment, Cpu, dependencyOrder, HostIngress, StableDeployment, synthesizeApp, VersionedService,
 } from '../lib';
 
@@ -18,6 +19,17 @@ beforeEach(() => {
 afterEach(() => {
   fs.rmSync(tmp, { recursive: true, force: true });
 });
+
+/**
+ * synthesizeApp's output as app.synth() writes it: without what finishOutput adds for GitOps
+ * (the kustomization, and a `---` at the start of every manifest file; tested on their own).
+ */
+function unfinished(dir: string): Record<string, string> {
+  const tree = readTree(dir);
+  delete tree[KUSTOMIZATION_FILE];
+  for (const f of Object.keys(tree)) tree[f] = tree[f].replace(/^---\n/, '');
+  return tree;
+}
 
 /** Every file below `dir` with its bytes. */
 function readTree(dir: string): Record<string, string> {
@@ -77,12 +89,12 @@ describe('synthesizeApp writes what app.synth() writes', () => {
 
     const expected = readTree(byCdk8s);
     expect(Object.keys(expected).length).toBeGreaterThan(1);
-    expect(readTree(ours)).toEqual(expected);
-    expect(files).toEqual(Object.keys(expected));
+    expect(unfinished(ours)).toEqual(expected);
+    expect(files.filter(f => f !== KUSTOMIZATION_FILE)).toEqual(Object.keys(expected));
   });
 
   test('with the chart files in dependency order, numbered as cdk8s numbers them', () => {
-    const files = synthesizeApp(multiChartApp({}), { outdir: path.join(tmp, 'out'), log: () => undefined });
+    const files = synthesizeApp(multiChartApp({}), { outdir: path.join(tmp, 'out'), log: () => undefined }).filter(f => f !== KUSTOMIZATION_FILE);
     // api before web (web depends on it), shared before api, the nested chart before its parent.
     const order = files.map(f => f.replace(/^\d{4}-/, '').replace('.k8s.yaml', ''));
     expect(order.indexOf('shared')).toBeLessThan(order.indexOf('api'));
@@ -96,7 +108,7 @@ describe('synthesizeApp writes what app.synth() writes', () => {
       const byCdk8s = path.join(tmp, `${layout}-cdk8s`);
       buildApp('lib', layout, 5, byCdk8s).synth();
       synthesizeApp(buildApp('lib', layout, 5, 'unused'), { outdir: path.join(tmp, layout), log: () => undefined });
-      expect(readTree(path.join(tmp, layout))).toEqual(readTree(byCdk8s));
+      expect(unfinished(path.join(tmp, layout))).toEqual(readTree(byCdk8s));
     }
   });
 
@@ -113,7 +125,7 @@ describe('synthesizeApp writes what app.synth() writes', () => {
     };
     build(path.join(tmp, 'cdk8s')).synth();
     synthesizeApp(build(), { outdir: path.join(tmp, 'ours'), log: () => undefined });
-    expect(readTree(path.join(tmp, 'ours'))).toEqual(readTree(path.join(tmp, 'cdk8s')));
+    expect(unfinished(path.join(tmp, 'ours'))).toEqual(readTree(path.join(tmp, 'cdk8s')));
     expect(readTree(path.join(tmp, 'ours'))['extra.k8s.yaml']).toContain('added-by-tojson');
   });
 });
@@ -196,8 +208,9 @@ describe('synthesizeApp replaces the output folder only on success', () => {
     const app = new App();
     service(new Chart(app, 'web'), 'web');
 
-    expect(synthesizeApp(app, { outdir, log: () => undefined })).toEqual(['web.k8s.yaml']);
-    expect(Object.keys(readTree(outdir))).toEqual(['web.k8s.yaml']);
+    expect(synthesizeApp(app, { outdir, log: () => undefined })).toEqual([KUSTOMIZATION_FILE, 'web.k8s.yaml']);
+    expect(Object.keys(readTree(outdir))).toEqual([KUSTOMIZATION_FILE, 'web.k8s.yaml']);
+    expect(readTree(outdir)['web.k8s.yaml']).toMatch(/^---\napiVersion: /);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
 
@@ -220,7 +233,7 @@ describe('benchmark apps', () => {
       synthesizeApp(buildApp('lib', layout, 3, lib), { outdir: lib, log: () => undefined });
       buildApp('l1', layout, 3, l1).synth();
       expect(manifestDifferences(lib, l1)).toEqual([]);
-      expect(fs.readdirSync(lib).length).toBe(layout === 'single' ? 1 : 3);
+      expect(fs.readdirSync(lib).filter(f => f !== KUSTOMIZATION_FILE).length).toBe(layout === 'single' ? 1 : 3);
     }
   });
 });
