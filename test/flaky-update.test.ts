@@ -5,7 +5,7 @@ import { App, Testing, YamlOutputType } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { FlakyUpdateChart } from '../examples/flaky-update';
 import { FlakyUpdateRolloutChart } from '../examples/flaky-update-rollout';
-import { synthesizeApp, warningsOf } from '../lib';
+import { KUSTOMIZATION_FILE, synthesizeApp, warningsOf } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, selects, synth } from './support/synth';
 
@@ -127,7 +127,7 @@ describe('flaky-update-rollout chart', () => {
         new FlakyUpdateChart(app, 'flaky-update');
         new FlakyUpdateRolloutChart(app, 'flaky-update-rollout');
       });
-      expect(synthesizeApp(app, { outdir, log: () => undefined })).toEqual(['flaky-update-rollout.k8s.yaml', 'flaky-update.k8s.yaml']);
+      expect(synthesizeApp(app, { outdir, log: () => undefined })).toEqual(['flaky-update-rollout.k8s.yaml', 'flaky-update.k8s.yaml', KUSTOMIZATION_FILE]);
       const kinds = (file: string) => yaml.loadAll(fs.readFileSync(path.join(outdir, file), 'utf8')).map((m: any) => `${m.kind}/${m.metadata.name}`);
       expect(kinds('flaky-update.k8s.yaml')).toEqual(['Deployment/flaky-update-dep']);
       expect(kinds('flaky-update-rollout.k8s.yaml')).toEqual(['AnalysisTemplate/restart-rate', 'Rollout/flaky-update-dep']);
