@@ -436,7 +436,8 @@ export interface JobProviderProps {
   readonly security?: PodSecurity;
 }
 
-type ProviderSpec =
+/** Which provider a {@link MetricProvider} is, with its props. */
+export type ProviderSpec =
   | { readonly kind: 'prometheus'; readonly props: PrometheusProviderProps }
   | { readonly kind: 'web'; readonly props: WebProviderProps }
   | { readonly kind: 'job'; readonly props: JobProviderProps };

@@ -14,7 +14,6 @@ export * from './canary-deployment';
 export * from './versioned-service';
 export * from './host-ingress';
 export * from './autoscaler';
-export * from './argo-wire';
 export * from './promql';
 export * from './analysis-metric';
 export * from './analysis-template';

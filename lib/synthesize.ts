@@ -29,7 +29,7 @@ export interface SynthesizeOptions {
  * every chart (`Chart.toJson`), which makes one chart per service quadratic. Here validation
  * and dependency resolution run once, as the first step of `app.synth()` does; cdk8s's
  * repeats are no-ops for validations without side effects (the library's are). The YAML
- * text comes from {@link manifestYaml}, which writes what cdk8s's `Yaml.stringify` writes.
+ * text comes from `manifestYaml` (lib/manifest-yaml.ts), which writes what cdk8s's `Yaml.stringify` writes.
  */
 export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
   const log = options.log ?? ((line: string) => process.stderr.write(line + '\n'));
