@@ -39,3 +39,13 @@ describe('README', () => {
     expect(readme).toContain('npm test');
   });
 });
+
+describe('README "Errors you may see"', () => {
+  test('every message it quotes is one the bad-input table produces (docs/guide/errors.md)', () => {
+    const section = /## Errors you may see\n([\s\S]*?)\n## /.exec(readme)?.[1] ?? '';
+    const quoted = /```\n([\s\S]*?)```/.exec(section)?.[1].trim().split('\n') ?? [];
+    const table = fs.readFileSync(path.join(__dirname, '..', 'docs', 'guide', 'errors.md'), 'utf8');
+    expect(quoted.length).toBeGreaterThanOrEqual(3);
+    for (const message of quoted) expect({ message, inTable: table.includes(`\`${message}\``) }).toEqual({ message, inTable: true });
+  });
+});
