@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkPositiveInt, invalidProp } from './errors';
+import { checkDnsSubdomain, checkPositiveInt, invalidProp, problem } from './errors';
 import { ContainerResources, Cpu, Memory } from './quantity';
 
 /** What an autoscaler points at (`spec.scaleTargetRef`). */
@@ -18,7 +18,56 @@ export interface IAutoscalable extends IConstruct {
   /** True for workloads that must run a fixed number of pods (a single-instance stage). */
   readonly fixedReplicaCount: boolean;
   /** @internal */
-  _attachAutoscaler(autoscaler: Construct, range: { min: number; max: number }): void;
+  _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void;
+}
+
+/** Replica bounds of the Autoscaler that owns a workload's replica count. */
+export interface AutoscalingRange {
+  readonly min: number;
+  readonly max: number;
+}
+
+/**
+ * Which Autoscaler owns a workload's replica count. A workload implementing
+ * {@link IAutoscalable} keeps one and hands `_attachAutoscaler` to {@link ReplicaOwner.attach}:
+ * a second autoscaler is refused, and an explicit replica count beside the autoscaler fails
+ * the synth (apply and GitOps would fight the autoscaler over it).
+ */
+export class ReplicaOwner {
+  private autoscalerPath?: string;
+  private autoscalerRange?: AutoscalingRange;
+
+  /**
+   * @param workload the workload whose replicas are owned
+   * @param explicitReplicas the replica count its props set, if any
+   */
+  constructor(private readonly workload: IConstruct, private readonly explicitReplicas: () => number | undefined) {}
+
+  /** True once an Autoscaler owns the count. */
+  public get isAutoscaled(): boolean {
+    return this.autoscalerPath !== undefined;
+  }
+
+  /** The owning Autoscaler's bounds, if any. */
+  public get range(): AutoscalingRange | undefined {
+    return this.autoscalerRange;
+  }
+
+  /** Records `autoscaler` as the owner; throws when another one already is. */
+  public attach(autoscaler: Construct, range: AutoscalingRange): void {
+    if (this.autoscalerPath !== undefined) {
+      invalidProp(autoscaler, 'target', this.workload, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
+    }
+    this.autoscalerPath = autoscaler.node.path;
+    this.autoscalerRange = range;
+    this.workload.node.addValidation({
+      validate: () => {
+        const replicas = this.explicitReplicas();
+        return replicas === undefined ? [] : [problem('replicas', replicas,
+          `must be left unset: ${this.autoscalerPath} owns the replica count (its minReplicas is the starting count), and a fixed count makes kubectl apply and GitOps fight it`)];
+      },
+    });
+  }
 }
 
 /** The resource and target a {@link ScalingMetric} holds: a utilization percentage or an average value. */

@@ -1,11 +1,11 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import { DeploymentUpdateOptions } from './track-deployment';
 import { UpdateStrategy } from './update-strategy';
 import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
-import type { IAutoscalable, ScaleTarget } from './autoscaler';
+import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import type { ContainerResources } from './quantity';
 
 /** One stage of a pipeline, as declared in {@link NatsPipelineProps.stages}. */
@@ -72,7 +72,7 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
   public readonly requestedReplicas?: number;
   /** The Deployment manifest. */
   public readonly deployment: ApiObject;
-  private autoscalerPath?: string;
+  private readonly replicaOwner = new ReplicaOwner(this, () => this.requestedReplicas);
 
   constructor(scope: Construct, id: string, props: PipelineStageProps) {
     super(scope, id);
@@ -150,25 +150,17 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
 
   /** Pods the Deployment asks for, or undefined when an Autoscaler owns the count. */
   public get replicas(): number | undefined {
-    return this.autoscalerPath !== undefined ? undefined : this.requestedReplicas ?? 1;
+    return this.replicaOwner.isAutoscaled ? undefined : this.requestedReplicas ?? 1;
   }
 
   /** True once an Autoscaler manages this stage. */
   public get isAutoscaled(): boolean {
-    return this.autoscalerPath !== undefined;
+    return this.replicaOwner.isAutoscaled;
   }
 
   /** @internal */
-  public _attachAutoscaler(autoscaler: Construct): void {
-    if (this.autoscalerPath !== undefined) {
-      invalidProp(autoscaler, 'target', this, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
-    }
-    this.autoscalerPath = autoscaler.node.path;
-    this.node.addValidation({
-      validate: () => this.requestedReplicas !== undefined
-        ? [problem('replicas', this.requestedReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`)]
-        : [],
-    });
+  public _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void {
+    this.replicaOwner.attach(autoscaler, range);
   }
 }
 

@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../imports/argoproj.io';
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, argoSeconds, Wire } from './argo-wire';
-import type { IAutoscalable, ScaleTarget } from './autoscaler';
+import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import { CanaryStep } from './canary-step';
 import { checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
 import { HostIngress } from './host-ingress';
@@ -306,8 +306,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   private readonly selectorLabelsValue: Record<string, string>;
   private strategyValue?: RolloutStrategy;
   private renderedStrategy?: Wire<RolloutSpecStrategy>;
-  private autoscalerPath?: string;
-  private autoscalerRange?: { readonly min: number; readonly max: number };
+  private readonly replicaOwner = new ReplicaOwner(this, () => this.requestedReplicas);
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
     super(scope, id);
@@ -390,12 +389,12 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
 
   /** Pods the Rollout asks for, or undefined while an Autoscaler owns the count. */
   public get replicas(): number | undefined {
-    return this.autoscalerPath !== undefined ? undefined : this.requestedReplicas ?? 1;
+    return this.replicaOwner.isAutoscaled ? undefined : this.requestedReplicas ?? 1;
   }
 
   /** True once an Autoscaler manages this Rollout's replica count. */
   public get isAutoscaled(): boolean {
-    return this.autoscalerPath !== undefined;
+    return this.replicaOwner.isAutoscaled;
   }
 
   /** The strategy, once set. */
@@ -439,23 +438,17 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   }
 
   /** @internal */
-  public _attachAutoscaler(autoscaler: Construct, range: { min: number; max: number }): void {
-    if (this.autoscalerPath !== undefined) {
-      invalidProp(autoscaler, 'target', this, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
-    }
-    this.autoscalerPath = autoscaler.node.path;
-    this.autoscalerRange = range;
+  public _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void {
+    this.replicaOwner.attach(autoscaler, range);
   }
 
   private validate(): string[] {
     const problems: string[] = [];
     if (!this.strategyValue) problems.push(problem('strategy', undefined, 'must be set (props.strategy or setStrategy): RolloutStrategy.canary() or RolloutStrategy.blueGreen()'));
-    if (this.autoscalerPath !== undefined && this.requestedReplicas !== undefined) {
-      problems.push(problem('replicas', this.requestedReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`));
-    }
-    if (this.autoscalerRange) {
+    const range = this.replicaOwner.range;
+    if (range) {
       // Without a router the weights are pod shares of whatever count the autoscaler picks.
-      const { min, max } = this.autoscalerRange;
+      const { min, max } = range;
       const atMin = this.weightsAt(min) ?? [];
       const atMax = this.weightsAt(max) ?? [];
       const moving = atMin.filter((w, i) => w.effective !== w.requested || atMax[i].effective !== w.requested);

@@ -1,10 +1,10 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
+import { checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import { UpdateStrategy } from './update-strategy';
 import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
-import type { IAutoscalable, ScaleTarget } from './autoscaler';
+import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import type { ContainerResources } from './quantity';
 
 /** How a Deployment rolls out changes, shared by the stable and canary tracks. */
@@ -58,8 +58,7 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
   public readonly containerOptions: ContainerOptions;
   /** Replicas in the manifest, or undefined while an autoscaler owns the count. */
   protected abstract get manifestReplicas(): number | undefined;
-  private autoscalerPath?: string;
-  private autoscalerRange?: { readonly min: number; readonly max: number };
+  private readonly replicaOwner = new ReplicaOwner(this, () => this.explicitReplicas);
 
   protected constructor(scope: Construct, id: string, settings: TrackDeploymentSettings, track: Track) {
     super(scope, id);
@@ -120,29 +119,17 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
 
   /** True once an Autoscaler manages this Deployment's replica count. */
   public get isAutoscaled(): boolean {
-    return this.autoscalerPath !== undefined;
+    return this.replicaOwner.isAutoscaled;
   }
 
   /** Replica bounds of the Autoscaler that manages this Deployment, if any. */
-  public get autoscalingRange(): { readonly min: number; readonly max: number } | undefined {
-    return this.autoscalerRange;
+  public get autoscalingRange(): AutoscalingRange | undefined {
+    return this.replicaOwner.range;
   }
 
   /** @internal */
-  public _attachAutoscaler(autoscaler: Construct, range: { min: number; max: number }): void {
-    if (this.autoscalerPath !== undefined) {
-      invalidProp(autoscaler, 'target', this, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
-    }
-    this.autoscalerPath = autoscaler.node.path;
-    this.autoscalerRange = range;
-    this.node.addValidation({ validate: () => this.validateAutoscaled() });
-  }
-
-  /** Problems with an explicit replica count next to an autoscaler; overridden where the count is explicit. */
-  protected validateAutoscaled(): string[] {
-    return this.explicitReplicas !== undefined
-      ? [problem('replicas', this.explicitReplicas, `must be left unset: ${this.autoscalerPath} owns the replica count (its minReplicas is the starting count), and a fixed count makes kubectl apply and GitOps fight it`)]
-      : [];
+  public _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void {
+    this.replicaOwner.attach(autoscaler, range);
   }
 
   /** The replica count the user set, if any. */
