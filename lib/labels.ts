@@ -1,3 +1,6 @@
+import { IConstruct } from 'constructs';
+import { checkLabelKey, invalidProp } from './errors';
+
 /** The release track a workload runs on. The track is part of a workload's identity; the version is not. */
 export type Track = 'stable' | 'canary';
 
@@ -33,8 +36,14 @@ export const DEFAULT_LABEL_KEYS: ResolvedLabelKeys = {
   version: 'app.kubernetes.io/version',
 };
 
-export function resolveLabelKeys(keys: LabelKeys | undefined): ResolvedLabelKeys {
-  return { ...DEFAULT_LABEL_KEYS, ...stripUndefined(keys ?? {}) };
+/** Applies the defaults and checks the keys: valid label keys, three different ones. */
+export function resolveLabelKeys(scope: IConstruct, keys: LabelKeys | undefined): ResolvedLabelKeys {
+  const resolved = { ...DEFAULT_LABEL_KEYS, ...stripUndefined(keys ?? {}) };
+  for (const key of ['app', 'track', 'version'] as const) checkLabelKey(scope, `labelKeys.${key}`, resolved[key]);
+  if (new Set(Object.values(resolved)).size !== 3) {
+    invalidProp(scope, 'labelKeys', resolved, 'must use three different keys for app, track and version');
+  }
+  return resolved;
 }
 
 function stripUndefined<T extends object>(obj: T): Partial<T> {

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkPositiveInt, invalidProp } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, checkPositiveInt, invalidProp } from './errors';
 import { LabelKeys, resolveLabelKeys } from './labels';
 import { NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
 import { PodSecurity } from './pod-security';
@@ -174,8 +174,7 @@ export class NatsServer extends Construct {
       if (js.storageClass !== undefined) checkDnsSubdomain(this, 'jetstream.storageClass', js.storageClass);
     }
 
-    const labelKeys = resolveLabelKeys(props.labelKeys);
-    checkLabelKey(this, 'labelKeys.app', labelKeys.app);
+    const labelKeys = resolveLabelKeys(this, props.labelKeys);
     this.podLabels = { [labelKeys.app]: this.name };
     // The component label tells the client Service from the headless one, so a ServiceMonitor selects only the first.
     this.clientServiceLabels = { [labelKeys.app]: this.name, [COMPONENT_KEY]: 'client' };

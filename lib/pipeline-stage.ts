@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import { DeploymentUpdateOptions } from './track-deployment';
 import { UpdateStrategy } from './update-strategy';
@@ -81,11 +81,7 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
     checkDnsLabel(this, 'name', this.app);
     this.name = props.deploymentName ?? this.app;
     checkDnsSubdomain(this, 'deploymentName', this.name);
-    this.labelKeys = resolveLabelKeys(props.labelKeys);
-    for (const key of ['app', 'track', 'version'] as const) checkLabelKey(this, `labelKeys.${key}`, this.labelKeys[key]);
-    if (new Set(Object.values(this.labelKeys)).size !== 3) {
-      invalidProp(this, 'labelKeys', this.labelKeys, 'must use three different keys for app, track and version');
-    }
+    this.labelKeys = resolveLabelKeys(this, props.labelKeys);
     this.version = resolveVersion(this, props);
     checkLabelValue(this, 'version', this.version);
 

@@ -5,7 +5,7 @@ import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, argoSeconds, Wire } from './argo-wire';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import { CanaryStep } from './canary-step';
-import { checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
+import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
 import { HostIngress } from './host-ingress';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import type { ContainerResources } from './quantity';
@@ -331,11 +331,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       if (props.app === undefined) invalidProp(this, 'app', undefined, 'must be given (the app identity label)');
       this.app = props.app;
       checkLabelValue(this, 'app', this.app);
-      this.labelKeys = resolveLabelKeys(props.labelKeys);
-      for (const key of ['app', 'track', 'version'] as const) checkLabelKey(this, `labelKeys.${key}`, this.labelKeys[key]);
-      if (new Set(Object.values(this.labelKeys)).size !== 3) {
-        invalidProp(this, 'labelKeys', this.labelKeys, 'must use three different keys for app, track and version');
-      }
+      this.labelKeys = resolveLabelKeys(this, props.labelKeys);
       const options = props as ContainerOptions;
       this.version = resolveVersion(this, options);
       checkLabelValue(this, 'version', this.version);

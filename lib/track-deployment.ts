@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkLabelKey, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
+import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import { UpdateStrategy } from './update-strategy';
 import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
@@ -65,11 +65,7 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
     this.app = settings.app;
     this.track = track;
     this.containerOptions = settings;
-    this.labelKeys = resolveLabelKeys(settings.labelKeys);
-    for (const key of ['app', 'track', 'version'] as const) checkLabelKey(this, `labelKeys.${key}`, this.labelKeys[key]);
-    if (new Set(Object.values(this.labelKeys)).size !== 3) {
-      invalidProp(this, 'labelKeys', this.labelKeys, 'must use three different keys for app, track and version');
-    }
+    this.labelKeys = resolveLabelKeys(this, settings.labelKeys);
     checkLabelValue(this, 'app', this.app);
     if (this.app === '') invalidProp(this, 'app', this.app, 'must not be empty');
     this.name = settings.name ?? `${this.app}-${track}`;
