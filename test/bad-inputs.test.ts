@@ -10,7 +10,7 @@ describe('bad-input corpus', () => {
   it('holds at least 60 bad inputs across every construct family', () => {
     expect(BAD_INPUTS.length).toBeGreaterThanOrEqual(60);
     expect(new Set(BAD_INPUTS.map(r => r.construct))).toEqual(new Set([
-      'StableDeployment', 'CanaryDeployment', 'VersionedService', 'HostIngress', 'Autoscaler', 'Rollout', 'AnalysisTemplate',
+      'StableDeployment', 'CanaryDeployment', 'VersionedService', 'HostIngress', 'Autoscaler', 'Rollout', 'AnalysisTemplate', 'RestartRateAnalysis',
       'NatsServer', 'PipelineStage', 'NatsPipeline', 'NatsMonitoring', 'GrafanaDashboard', 'Wiring checks',
     ]));
     expect(new Set(BAD_INPUTS.map(r => `${r.construct}: ${r.name}`)).size).toBe(BAD_INPUTS.length);

@@ -2,7 +2,7 @@ import { App, Chart, Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
   AnalysisTemplate, Autoscaler, CanaryDeployment, CanaryStep, Condition, Cpu, enableWiringChecks, HostIngress, IntOrPercent, Memory,
-  GrafanaDashboard, MetricProvider, NatsMonitoring, NatsPipeline, NatsServer, NginxCanary, PipelineStage, PodSecurity, Probe, Rollout, RolloutStrategy, ScalingMetric,
+  GrafanaDashboard, MetricProvider, NatsMonitoring, NatsPipeline, NatsServer, RestartRateAnalysis, NginxCanary, PipelineStage, PodSecurity, Probe, Rollout, RolloutStrategy, ScalingMetric,
   StableDeployment, UpdateStrategy, VersionedService,
 } from '../../lib';
 
@@ -139,6 +139,10 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { construct: 'Rollout', name: 'progressDeadline not above minReady', build: app => new Rollout(chart(app), 'ro', { ...web, strategy: RolloutStrategy.canary(), minReady: Duration.seconds(60), progressDeadline: Duration.seconds(30) }), path: 'app/ro', prop: 'progressDeadline', value: '"30s"' },
   { construct: 'AnalysisTemplate', name: 'query that is not PromQL', build: app => restarts(chart(app), 'sum(rate(http_requests_total[5m]'), path: 'app/restarts', prop: 'metrics.restarts.query', value: '"sum(rate(http_requests_total[5m]"' },
   { construct: 'AnalysisTemplate', name: 'query using an undeclared argument', build: app => restarts(chart(app), 'scalar(sum(up{job="{{args.job}}"}))'), path: 'app/restarts', prop: 'metrics.restarts.provider', value: '"{{args.job}}"' },
+  { construct: 'AnalysisTemplate', name: 'count of 0', build: app => new AnalysisTemplate(chart(app), 'restarts', { metrics: [{ name: 'restarts', provider: MetricProvider.prometheus({ address: prometheus, query: 'scalar(sum(up))' }), condition: Condition.scalarBelow(2), count: 0 }] }), path: 'app/restarts', prop: 'metrics.restarts.count', value: '0' },
+  { construct: 'AnalysisTemplate', name: 'Prometheus address that is not a URL', build: app => new AnalysisTemplate(chart(app), 'restarts', { metrics: [{ name: 'restarts', provider: MetricProvider.prometheus({ address: 'prometheus:9090', query: 'scalar(sum(up))' }), condition: Condition.scalarBelow(2) }] }), path: 'app/restarts', prop: 'metrics.restarts.provider.address', value: '"prometheus:9090"' },
+  { construct: 'RestartRateAnalysis', name: 'threshold 0', build: app => new RestartRateAnalysis(chart(app), 'restart-rate', { prometheusAddress: prometheus, namespace: 'default', container: 'web', threshold: 0 }), path: 'app/restart-rate', prop: 'threshold', value: '0' },
+  { construct: 'RestartRateAnalysis', name: 'container name with upper case', build: app => new RestartRateAnalysis(chart(app), 'restart-rate', { prometheusAddress: prometheus, namespace: 'default', container: 'Web', threshold: 2 }), path: 'app/restart-rate', prop: 'container', value: '"Web"' },
   { construct: 'AnalysisTemplate', name: 'no metrics', build: app => new AnalysisTemplate(chart(app), 'restarts', { metrics: [] }), path: 'app/restarts', prop: 'metrics', value: '[]' },
 
   // NATS pipeline
