@@ -3,8 +3,8 @@ import { IConstruct } from 'constructs';
 import type {
   AnalysisTemplateSpecMetricsProvider,
 } from '../imports/argoproj.io';
-import { argoSeconds, Wire } from './argo-wire';
-import { invalidProp } from './errors';
+import { Wire } from './argo-wire';
+import { invalidProp, wholeSeconds } from './errors';
 import { PodSecurity } from './pod-security';
 
 /**
@@ -478,7 +478,7 @@ export class MetricProvider {
         prometheus: {
           address: s.props.address,
           query: s.props.query,
-          timeout: argoSeconds(scope, `${prop}.timeout`, s.props.timeout, 1),
+          timeout: wholeSeconds(scope, `${prop}.timeout`, s.props.timeout, 1),
           insecure: s.props.insecure,
         },
       };
@@ -496,7 +496,7 @@ export class MetricProvider {
           jsonPath: s.props.jsonPath,
           headers: headers.length ? headers : undefined,
           body: s.props.body,
-          timeoutSeconds: argoSeconds(scope, `${prop}.timeout`, s.props.timeout, 1),
+          timeoutSeconds: wholeSeconds(scope, `${prop}.timeout`, s.props.timeout, 1),
         },
       };
     }

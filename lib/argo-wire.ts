@@ -33,12 +33,3 @@ export function argoDuration(scope: IConstruct, prop: string, value: Duration, m
   return `${seconds}s`;
 }
 
-/** Whole seconds of an optional duration, for Argo's `...Seconds` fields. */
-export function argoSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds = 0): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = value.toMilliseconds() / 1000;
-  if (!Number.isInteger(seconds) || seconds < minimumSeconds) {
-    invalidProp(scope, prop, `${value.toMilliseconds()}ms`, `must be a whole number of seconds >= ${minimumSeconds}`);
-  }
-  return seconds;
-}

@@ -2,6 +2,7 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkDnsSubdomain, checkPositiveInt, invalidProp, problem } from './errors';
 import { ContainerResources, Cpu, Memory } from './quantity';
+import { checksItself } from './rules';
 
 /** What an autoscaler points at (`spec.scaleTargetRef`). */
 export interface ScaleTarget {
@@ -60,6 +61,7 @@ export class ReplicaOwner {
     }
     this.autoscalerPath = autoscaler.node.path;
     this.autoscalerRange = range;
+    checksItself(this.workload, 'hpa-target-sets-replicas');
     this.workload.node.addValidation({
       validate: () => {
         const replicas = this.explicitReplicas();

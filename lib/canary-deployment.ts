@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { checkPositiveInt, DeliveryError, invalidProp, problem } from './errors';
 import { percentOf, splitReplicas } from './replica-split';
+import { checksItself } from './rules';
 import { StableDeployment } from './stable-deployment';
 import { DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
 import { addWarning } from './warnings';
@@ -97,6 +98,7 @@ export class CanaryDeployment extends TrackDeployment {
       if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas, { allowZero: true });
       this.replicasProp = props.replicas;
     }
+    checksItself(this, 'hpa-canary-share');
     this.node.addValidation({ validate: () => this.validateShare() });
   }
 

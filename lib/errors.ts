@@ -1,3 +1,4 @@
+import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -102,4 +103,16 @@ export function checkPortName(scope: IConstruct, prop: string, value: string): v
   if (typeof value !== 'string' || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
     invalidProp(scope, prop, value, 'must be an IANA service name: at most 15 lower-case letters, digits and single "-", with at least one letter');
   }
+}
+
+/** A duration as whole seconds (Kubernetes and Argo fields take seconds); throws when it is not whole or below the minimum. */
+export function wholeSeconds(scope: IConstruct, prop: string, value: Duration, minimumSeconds?: number): number;
+export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds?: number): number | undefined;
+export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds = 0): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = value.toMilliseconds() / 1000;
+  if (!Number.isInteger(seconds) || seconds < minimumSeconds) {
+    invalidProp(scope, prop, `${value.toMilliseconds()}ms`, `must be a whole number of seconds >= ${minimumSeconds}`);
+  }
+  return seconds;
 }

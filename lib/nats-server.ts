@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkPositiveInt, invalidProp } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, checkPositiveInt, invalidProp, wholeSeconds } from './errors';
 import { LabelKeys, resolveLabelKeys } from './labels';
 import { NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
 import { PodSecurity } from './pod-security';
@@ -330,10 +330,4 @@ export class NatsServer extends Construct {
       spec: { maxUnavailable: 1, selector: { matchLabels: this.podLabels } },
     });
   }
-}
-
-function wholeSeconds(scope: Construct, prop: string, value: Duration): number {
-  const seconds = value.toMilliseconds() / 1000;
-  if (!Number.isInteger(seconds) || seconds < 0) invalidProp(scope, prop, `${value.toMilliseconds()}ms`, 'must be a whole number of seconds');
-  return seconds;
 }

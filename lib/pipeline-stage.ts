@@ -1,8 +1,9 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
-import { DeploymentUpdateOptions } from './track-deployment';
+import { DeploymentUpdateOptions, renderUpdateTiming } from './track-deployment';
+import { FIXED_SIZE_ANNOTATION } from './rules';
 import { UpdateStrategy } from './update-strategy';
 import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
@@ -98,12 +99,7 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
         'must be 0 for a singleInstance stage: a surge pod would run a second instance during every rollout (UpdateStrategy.recreate() is the default)');
     }
     const renderedStrategy = strategy._render(this, 'strategy');
-    if (props.revisionHistoryLimit !== undefined) checkPositiveInt(this, 'revisionHistoryLimit', props.revisionHistoryLimit, { allowZero: true });
-    const minReadySeconds = wholeSeconds(this, 'minReady', props.minReady);
-    const progressDeadlineSeconds = wholeSeconds(this, 'progressDeadline', props.progressDeadline);
-    if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
-      invalidProp(this, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
-    }
+    const timing = renderUpdateTiming(this, props);
 
     const urlEnv = props.natsUrlEnv ?? 'NATS_URL';
     if (props.env && Object.prototype.hasOwnProperty.call(props.env, urlEnv)) {
@@ -120,14 +116,13 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
     this.deployment = new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
-      metadata: { name: this.name, labels: this.podLabels },
+      // The annotation lets checkWiring and the policy plugin see the fixed size in plain YAML too.
+      metadata: { name: this.name, labels: this.podLabels, annotations: this.fixedReplicaCount ? { [FIXED_SIZE_ANNOTATION]: 'true' } : undefined },
       spec: Lazy.any({
         produce: () => ({
           // Left out while an autoscaler owns the count, so kubectl apply does not reset it.
           replicas: this.replicas,
-          revisionHistoryLimit: props.revisionHistoryLimit,
-          minReadySeconds,
-          progressDeadlineSeconds,
+          ...timing,
           selector: { matchLabels: this.selectorLabels },
           strategy: renderedStrategy,
           template,
@@ -165,11 +160,4 @@ export function checkNatsUrl(scope: Construct, prop: string, url: string): void 
   if (typeof url !== 'string' || !/^(nats|tls):\/\/[^\s/]+$/.test(url)) {
     invalidProp(scope, prop, url, 'must be a NATS URL such as "nats://my-nats:4222"');
   }
-}
-
-function wholeSeconds(scope: Construct, prop: string, value: Duration | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = value.toMilliseconds() / 1000;
-  if (!Number.isInteger(seconds) || seconds < 0) invalidProp(scope, prop, `${value.toMilliseconds()}ms`, 'must be a whole number of seconds >= 0');
-  return seconds;
 }

@@ -2,15 +2,15 @@ import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../imports/argoproj.io';
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
-import { argoDuration, argoSeconds, Wire } from './argo-wire';
+import { argoDuration, Wire } from './argo-wire';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import { CanaryStep } from './canary-step';
-import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp, problem } from './errors';
+import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp, problem, wholeSeconds } from './errors';
 import { HostIngress } from './host-ingress';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import type { ContainerResources } from './quantity';
 import { percentOf } from './replica-split';
-import { TrackDeployment } from './track-deployment';
+import { renderUpdateTiming, TrackDeployment } from './track-deployment';
 import { IntOrPercent } from './update-strategy';
 import { VersionedService } from './versioned-service';
 import { addWarning } from './warnings';
@@ -345,12 +345,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     checkDnsSubdomain(this, 'name', this.name);
     if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas, { allowZero: true });
     this.requestedReplicas = props.replicas;
-    if (props.revisionHistoryLimit !== undefined) checkPositiveInt(this, 'revisionHistoryLimit', props.revisionHistoryLimit, { allowZero: true });
-    const minReadySeconds = argoSeconds(this, 'minReady', props.minReady);
-    const progressDeadlineSeconds = argoSeconds(this, 'progressDeadline', props.progressDeadline);
-    if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
-      invalidProp(this, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
-    }
+    const timing = renderUpdateTiming(this, props);
     this.scaleTarget = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: this.name };
     if (props.strategy) this.setStrategy(props.strategy);
     this.node.addValidation({ validate: () => this.validate() });
@@ -362,9 +357,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       spec: Lazy.any({
         produce: (): Wire<RolloutSpec> => ({
           replicas: this.replicas,
-          revisionHistoryLimit: props.revisionHistoryLimit,
-          minReadySeconds,
-          progressDeadlineSeconds,
+          ...timing,
           progressDeadlineAbort: props.progressDeadlineAbort,
           selector: { matchLabels: { ...this.selectorLabels } },
           template,
@@ -515,8 +508,8 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       maxSurge,
       maxUnavailable,
       dynamicStableScale: o.dynamicStableScale,
-      scaleDownDelaySeconds: argoSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay),
-      abortScaleDownDelaySeconds: argoSeconds(this, 'strategy.abortScaleDownDelay', o.abortScaleDownDelay),
+      scaleDownDelaySeconds: wholeSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay),
+      abortScaleDownDelaySeconds: wholeSeconds(this, 'strategy.abortScaleDownDelay', o.abortScaleDownDelay),
       trafficRouting: routing?._render(),
       analysis,
       steps: rendered.length ? rendered : undefined,
@@ -619,9 +612,9 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       activeService: o.activeService.name,
       previewService: o.previewService?.name,
       autoPromotionEnabled: o.autoPromotionEnabled,
-      autoPromotionSeconds: argoSeconds(this, 'strategy.autoPromotionDelay', o.autoPromotionDelay, 1),
+      autoPromotionSeconds: wholeSeconds(this, 'strategy.autoPromotionDelay', o.autoPromotionDelay, 1),
       previewReplicaCount: o.previewReplicaCount,
-      scaleDownDelaySeconds: argoSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay),
+      scaleDownDelaySeconds: wholeSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay),
       prePromotionAnalysis: analysis('strategy.prePromotionAnalysis', o.prePromotionAnalysis),
       postPromotionAnalysis: analysis('strategy.postPromotionAnalysis', o.postPromotionAnalysis),
     };

@@ -2,6 +2,7 @@
  * The rule catalogues of the wiring checks and the policy checker. Rule ids are the keys of
  * suppression annotations, so both checkers know every id and neither reports the other's as unknown.
  */
+import { IConstruct } from 'constructs';
 
 /**
  * Annotation that declares a workload fixed-size: it must run exactly one pod (a fetcher that
@@ -60,3 +61,18 @@ export const POLICY_RULES: Readonly<Record<string, string>> = {
 
 /** Every rule id of both checkers. */
 export const ALL_RULES: ReadonlySet<string> = new Set([...Object.keys(WIRING_RULES), ...Object.keys(POLICY_RULES)]);
+
+const CHECKS_ITSELF = 'cdk8s-delivery:checks-itself';
+
+/**
+ * Declares that `scope` already checks wiring rule `rule` for its own object (and reports it
+ * with its own message), so {@link WiringChecks} does not report the same thing a second time.
+ */
+export function checksItself(scope: IConstruct, rule: string): void {
+  scope.node.addMetadata(CHECKS_ITSELF, rule);
+}
+
+/** True when `scope` declared with {@link checksItself} that it checks `rule` itself. */
+export function isCheckedBy(scope: IConstruct, rule: string): boolean {
+  return scope.node.metadata.some(m => m.type === CHECKS_ITSELF && m.data === rule);
+}

@@ -1,6 +1,6 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp } from './errors';
+import { Construct, IConstruct } from 'constructs';
+import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp, wholeSeconds } from './errors';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import { UpdateStrategy } from './update-strategy';
 import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
@@ -72,12 +72,7 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
     checkDnsSubdomain(this, 'name', this.name);
     this.version = resolveVersion(this, settings);
     checkLabelValue(this, 'version', this.version);
-    if (settings.revisionHistoryLimit !== undefined) checkPositiveInt(this, 'revisionHistoryLimit', settings.revisionHistoryLimit, { allowZero: true });
-    const minReadySeconds = wholeSeconds(this, 'minReady', settings.minReady);
-    const progressDeadlineSeconds = wholeSeconds(this, 'progressDeadline', settings.progressDeadline);
-    if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
-      invalidProp(this, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
-    }
+    const timing = renderUpdateTiming(this, settings);
 
     const selector = { [this.labelKeys.app]: this.app, [this.labelKeys.track]: track };
     const podLabels = { ...selector, [this.labelKeys.version]: this.version };
@@ -94,9 +89,7 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
       spec: Lazy.any({
         produce: () => ({
           replicas: this.manifestReplicas,
-          revisionHistoryLimit: settings.revisionHistoryLimit,
-          minReadySeconds,
-          progressDeadlineSeconds,
+          ...timing,
           selector: { matchLabels: selector },
           strategy,
           template,
@@ -132,9 +125,16 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
   protected abstract get explicitReplicas(): number | undefined;
 }
 
-function wholeSeconds(scope: Construct, prop: string, value: Duration | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = value.toMilliseconds() / 1000;
-  if (!Number.isInteger(seconds) || seconds < 0) invalidProp(scope, prop, `${value.toMilliseconds()}ms`, 'must be a whole number of seconds >= 0');
-  return seconds;
+/**
+ * `revisionHistoryLimit`, `minReadySeconds` and `progressDeadlineSeconds` of a Deployment or
+ * Rollout spec, checked: a progress deadline not longer than minReady fails every rollout.
+ */
+export function renderUpdateTiming(scope: IConstruct, options: Pick<DeploymentUpdateOptions, 'minReady' | 'progressDeadline' | 'revisionHistoryLimit'>) {
+  if (options.revisionHistoryLimit !== undefined) checkPositiveInt(scope, 'revisionHistoryLimit', options.revisionHistoryLimit, { allowZero: true });
+  const minReadySeconds = wholeSeconds(scope, 'minReady', options.minReady);
+  const progressDeadlineSeconds = wholeSeconds(scope, 'progressDeadline', options.progressDeadline);
+  if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
+    invalidProp(scope, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
+  }
+  return { revisionHistoryLimit: options.revisionHistoryLimit, minReadySeconds, progressDeadlineSeconds };
 }

@@ -5,7 +5,7 @@ import {
   objectRef, podTemplateOf, RawFinding, selectorMatches, Severity,
 } from './findings';
 import { percentOf } from './replica-split';
-import { FIXED_SIZE_ANNOTATION, WIRING_RULES } from './rules';
+import { FIXED_SIZE_ANNOTATION, isCheckedBy, WIRING_RULES } from './rules';
 import { addWarning } from './warnings';
 
 /** Options of {@link checkWiring} and {@link WiringChecks}. */
@@ -430,6 +430,7 @@ export class WiringChecks {
     const own: string[] = [];
     for (const f of findings) {
       const owner = byPath.get(f.path ?? '') ?? this.scope;
+      if (isCheckedBy(owner, f.rule)) continue;
       const text = `${f.object} ${f.message} [${f.rule}]`;
       if (f.severity !== 'error') {
         addWarning(owner, text);

@@ -131,8 +131,8 @@ beforeAll(() => {
   // Outside the repo, so nothing resolves from the repo's node_modules by walking up.
   if (!path.relative(REPO, work).startsWith('..')) throw new Error(`temporary folder ${work} is inside ${REPO}`);
 
-  timed('build', () => run('npm', ['run', 'build'], REPO));
-  const packed = timed('pack', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work!], REPO))[0]);
+  // `npm pack` builds first (the prepack script), as `npm publish` does.
+  const packed = timed('build and pack', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work!], REPO))[0]);
 
   const app = path.join(work, 'app');
   fs.mkdirSync(app);
@@ -188,9 +188,15 @@ describe('the packed tarball', () => {
 
   it('leaves out sources, tests, examples and synthesized output', () => {
     const files = consumer.packed.files.map(f => f.path);
-    const stray = files.filter(f => /^(lib|imports|test|examples|dist|docs|scripts|bench|crds)\//.test(f)
+    const stray = files.filter(f => /^(lib|imports|test|examples|dist|docs|scripts|bench)\//.test(f)
       || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
     expect(stray).toEqual([]);
+  });
+
+  it('ships the validation plugin and the CRD files the schema helper reads, and only those CRD files', () => {
+    const files = consumer.packed.files.map(f => f.path);
+    expect(files).toContain('plugin/index.js');
+    expect(files.filter(f => f.startsWith('crds/')).sort()).toEqual(['crds/PROVENANCE.md', 'crds/argoproj.io.yaml', 'crds/monitoring.coreos.com.yaml']);
   });
 
   it('points main and types at files it contains', () => {

@@ -1,11 +1,13 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { DummyApiChart } from '../examples/dummy-api';
-import { checkWiring, enableWiringChecks, FIXED_SIZE_ANNOTATION, Manifest, synthesizeApp, warningsOf, WiringChecks } from '../lib';
+import {
+  Autoscaler, checkWiring, Cpu, enableWiringChecks, FIXED_SIZE_ANNOTATION, Manifest, StableDeployment, synthesizeApp, warningsOf, WiringChecks,
+} from '../lib';
 
 // Hand-written manifests, so each test shows exactly what is wrong.
 function deployment(name: string, labels: Record<string, string>, extra: { ns?: string; replicas?: number; selector?: any; container?: any; annotations?: Record<string, string> } = {}): Manifest {
@@ -271,13 +273,54 @@ describe('WiringChecks on a whole app', () => {
     return dir;
   }
 
-  it('passes the dummy-api example and reports its replica-share canary as a warning', () => {
+  it('passes the dummy-api example; its replica-share canary is reported once, by the construct that checks it itself', () => {
     const app = Testing.app();
     new DummyApiChart(app, 'dummy-api');
     const checks = enableWiringChecks(app);
     expect(checks.findings().filter(f => f.severity === 'error')).toEqual([]);
+    expect(checks.findings().map(f => f.rule)).toContain('hpa-canary-share');
     app.synth();
-    expect(warningsOf(app)).toContainEqual(expect.stringMatching(/^\[dummy-api\/canary\] Deployment\/dummy-api-canary 'spec\.replicas' is 1: .*50% down to 9\.09%.*\[hpa-canary-share\]$/));
+    expect(warningsOf(app)).toEqual([expect.stringMatching(/^\[dummy-api\/canary\] the canary's traffic share moves .*50% down to 9\.09%/)]);
+  });
+
+  it('reports a fixed replica count beside an autoscaler once, in the words of the construct that checks it', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'web');
+    const stable = new StableDeployment(chart, 'stable', { app: 'web', image: 'web:1.0', replicas: 3, resources: { cpu: { request: Cpu.millis(10) } } });
+    new Autoscaler(chart, 'hpa', { target: stable, maxReplicas: 5 });
+    enableWiringChecks(app);
+    let message = '';
+    try {
+      app.synth();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message.match(/replicas/g)?.length).toBe(1);
+    expect(message).toMatch(/\[web\/stable\] 'replicas' is 3: must be left unset: web\/hpa owns the replica count/);
+  });
+
+  it('reports the replica-share warning for plain objects that no construct checked', () => {
+    const app = Testing.app();
+    const chart = new Chart(app, 'plain');
+    const labels = (track: string) => ({ app: 'shop', track });
+    const deployment = (id: string, track: string, replicas?: number) => new ApiObject(chart, id, {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: id },
+      spec: {
+        replicas, selector: { matchLabels: labels(track) },
+        template: { metadata: { labels: labels(track) }, spec: { containers: [{ name: 'shop', image: 'shop:1.0', resources: { requests: { cpu: '10m' } } }] } },
+      },
+    });
+    deployment('stable', 'stable');
+    deployment('canary', 'canary', 1);
+    new ApiObject(chart, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop' }, spec: { selector: { app: 'shop' }, ports: [{ port: 80 }] } });
+    new ApiObject(chart, 'hpa', {
+      apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'stable' },
+      spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'stable' }, minReplicas: 1, maxReplicas: 10,
+        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }] },
+    });
+    enableWiringChecks(app);
+    app.synth();
+    expect(warningsOf(app)).toContainEqual(expect.stringMatching(/^\[plain\/canary\] Deployment\/canary 'spec\.replicas' is 1: .*50% down to 9\.09%.*\[hpa-canary-share\]$/));
   });
 
   it('is idempotent per scope', () => {
