@@ -50,8 +50,14 @@ const deployment = (name: string, podSpec: object, annotations?: Record<string, 
   spec: { selector: { matchLabels: { app: name } }, template: { metadata: { labels: { app: name } }, spec: podSpec } },
 });
 
+const manifestDirs: string[] = [];
+afterAll(() => {
+  for (const dir of manifestDirs) fs.rmSync(dir, { recursive: true, force: true });
+});
+
 function contextFor(manifests: object[], metadata: Record<string, { path: string }> = {}): ValidationContext {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-manifests-'));
+  manifestDirs.push(dir);
   const file = path.join(dir, 'app.k8s.yaml');
   fs.writeFileSync(file, manifests.map(m => yaml.dump(m)).join('---\n'));
   return new ValidationContext([file], 'cdk8s-delivery', '0.1.0', metadata, false);

@@ -267,8 +267,14 @@ describe('checkWiring on manifests', () => {
 });
 
 describe('WiringChecks on a whole app', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   function sentinelDir(): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiring-'));
+    dirs.push(dir);
     fs.writeFileSync(path.join(dir, 'previous.k8s.yaml'), 'previous: true\n');
     return dir;
   }
