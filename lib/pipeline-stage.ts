@@ -5,7 +5,7 @@ import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels'
 import { DeploymentUpdateOptions, renderUpdateTiming } from './track-deployment';
 import { FIXED_SIZE_ANNOTATION } from './rules';
 import { UpdateStrategy } from './update-strategy';
-import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
+import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate, resolveVersion } from './workload';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import type { ContainerResources } from './quantity';
 
@@ -84,7 +84,6 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
     checkDnsSubdomain(this, 'deploymentName', this.name);
     this.labelKeys = resolveLabelKeys(this, props.labelKeys);
     this.version = resolveVersion(this, props);
-    checkLabelValue(this, 'version', this.version);
 
     this.fixedReplicaCount = props.singleInstance ?? false;
     if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas);
@@ -109,7 +108,7 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
     this.natsUrl = props.natsUrl;
 
     const template = renderPodTemplate(this, { ...props, env: { ...props.env, [urlEnv]: props.natsUrl } }, this.app, this.podLabels);
-    this.containerPort = props.port !== undefined ? { name: props.portName ?? 'http', number: props.port } : undefined;
+    this.containerPort = containerPortOf(props);
     this.resources = props.resources;
     this.scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
 

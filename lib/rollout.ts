@@ -14,7 +14,7 @@ import { renderUpdateTiming, TrackDeployment } from './track-deployment';
 import { IntOrPercent } from './update-strategy';
 import { VersionedService } from './versioned-service';
 import { addWarning } from './warnings';
-import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
+import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate, resolveVersion } from './workload';
 
 /** Options of nginx traffic routing. */
 export interface NginxRoutingOptions {
@@ -334,10 +334,9 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       this.labelKeys = resolveLabelKeys(this, props.labelKeys);
       const options = props as ContainerOptions;
       this.version = resolveVersion(this, options);
-      checkLabelValue(this, 'version', this.version);
       this.selectorLabelsValue = { [this.labelKeys.app]: this.app, [this.labelKeys.track]: this.track };
       template = renderPodTemplate(this, options, this.app, this.podLabels);
-      this.containerPort = props.port !== undefined ? { name: props.portName ?? 'http', number: props.port } : undefined;
+      this.containerPort = containerPortOf(props);
       this.resources = props.resources;
     }
     this.workloadRef = ref;

@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp, wholeSeconds } from './errors';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import { UpdateStrategy } from './update-strategy';
-import { ContainerOptions, ContainerPort, IWorkload, renderPodTemplate, resolveVersion } from './workload';
+import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate, resolveVersion } from './workload';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import type { ContainerResources } from './quantity';
 
@@ -71,13 +71,12 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
     this.name = settings.name ?? `${this.app}-${track}`;
     checkDnsSubdomain(this, 'name', this.name);
     this.version = resolveVersion(this, settings);
-    checkLabelValue(this, 'version', this.version);
     const timing = renderUpdateTiming(this, settings);
 
     const selector = { [this.labelKeys.app]: this.app, [this.labelKeys.track]: track };
     const podLabels = { ...selector, [this.labelKeys.version]: this.version };
     const template = renderPodTemplate(this, settings, this.app, podLabels);
-    this.containerPort = settings.port !== undefined ? { name: settings.portName ?? 'http', number: settings.port } : undefined;
+    this.containerPort = containerPortOf(settings);
     this.resources = settings.resources;
     const strategy = (settings.strategy ?? UpdateStrategy.rollingUpdate())._render(this, 'strategy');
     this.scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };

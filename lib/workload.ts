@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { checkDnsLabel, checkPort, checkPortName, invalidProp } from './errors';
+import { checkDnsLabel, checkLabelValue, checkPort, checkPortName, invalidProp } from './errors';
 import { ResolvedLabelKeys, Track } from './labels';
 import { PodSecurity } from './pod-security';
 import { Probe, ProbeKind } from './probe';
@@ -119,11 +119,11 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
   checkDnsLabel(scope, 'containerName', containerName);
 
   const ports: Array<{ name: string; containerPort: number }> = [];
-  if (options.port !== undefined) {
-    checkPort(scope, 'port', options.port);
-    const name = options.portName ?? 'http';
-    checkPortName(scope, 'portName', name);
-    ports.push({ name, containerPort: options.port });
+  const port = containerPortOf(options);
+  if (port) {
+    checkPort(scope, 'port', port.number);
+    checkPortName(scope, 'portName', port.name);
+    ports.push({ name: port.name, containerPort: port.number });
   } else if (options.portName !== undefined) {
     invalidProp(scope, 'portName', options.portName, 'needs a port: set port as well');
   }
@@ -186,6 +186,11 @@ export function checkImage(scope: IConstruct, image: string): void {
   }
 }
 
+/** The container's named port (`portName` defaults to `http`), or undefined when it declares none. */
+export function containerPortOf(options: Pick<ContainerOptions, 'port' | 'portName'>): ContainerPort | undefined {
+  return options.port !== undefined ? { name: options.portName ?? 'http', number: options.port } : undefined;
+}
+
 /** The tag of an image reference, or undefined when it has none. */
 export function imageTag(image: string): string | undefined {
   const withoutDigest = image.split('@')[0];
@@ -194,12 +199,13 @@ export function imageTag(image: string): string | undefined {
   return colon >= 0 ? lastSegment.slice(colon + 1) : undefined;
 }
 
-/** The version label's value: the explicit version, else the image tag. */
+/** The version label's value, checked as a label value: the explicit version, else the image tag. */
 export function resolveVersion(scope: IConstruct, options: ContainerOptions): string {
   checkImage(scope, options.image);
   const version = options.version ?? imageTag(options.image);
   if (version === undefined) {
     invalidProp(scope, 'version', undefined, 'must be given when the image has no tag (it fills the version label)');
   }
+  checkLabelValue(scope, 'version', version);
   return version;
 }
