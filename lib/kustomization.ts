@@ -13,7 +13,7 @@ export const KUSTOMIZATION_FILE = 'kustomization.yml';
 const DOCUMENT_START = '---\n';
 
 /** True for a file name that holds manifests (cdk8s writes `*.k8s.yaml` by default). */
-function isManifest(file: string): boolean {
+export function isManifest(file: string): boolean {
   return /\.ya?ml$/.test(file) && path.posix.basename(file) !== KUSTOMIZATION_FILE;
 }
 
@@ -74,6 +74,15 @@ function filesBelow(dir: string, prefix = ''): string[] {
 }
 
 /**
+ * A manifest file's text as {@link finishOutput} leaves it: starting with `---`, and with `{{`
+ * escaped when it goes into a Helm chart's `templates` folder.
+ */
+export function finishManifest(text: string, helm: boolean): string {
+  const started = text.startsWith(DOCUMENT_START) ? text : DOCUMENT_START + text;
+  return helm ? escapeForHelm(started) : started;
+}
+
+/**
  * Finishes a synthesized folder for the tool that reads it. `dir` holds the manifests now;
  * `outdir` is where they end up (the same folder unless they are staged elsewhere first).
  *
@@ -92,8 +101,7 @@ export function finishOutput(dir: string, outdir: string = dir): string[] {
   for (const file of files.filter(isManifest)) {
     const full = path.join(dir, file);
     const text = fs.readFileSync(full, 'utf8');
-    let finished = text.startsWith(DOCUMENT_START) ? text : DOCUMENT_START + text;
-    if (helm) finished = escapeForHelm(finished);
+    const finished = finishManifest(text, helm);
     if (finished !== text) fs.writeFileSync(full, finished);
   }
   if (!helm) fs.writeFileSync(path.join(dir, KUSTOMIZATION_FILE), kustomizationFor(files));

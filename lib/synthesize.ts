@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { finishOutput } from './kustomization';
+import { finishManifest, isHelmTemplates, isManifest, KUSTOMIZATION_FILE, kustomizationFor } from './kustomization';
 import { manifestYaml } from './manifest-yaml';
 import { warningsOf } from './warnings';
 
@@ -20,7 +20,7 @@ export interface SynthesizeOptions {
 /**
  * Synthesizes `app` into a fresh staging folder beside `outdir` and only then swaps it in,
  * so a failing app (bad props, failed checks) leaves the previous output untouched.
- * Prints every warning. The folder is finished for GitOps and Helm by {@link finishOutput}
+ * Prints every warning. The folder is finished for GitOps and Helm as `finishOutput` finishes one
  * (a `---` at the start of every file, a kustomization listing them). Returns the files
  * written, relative to `outdir`, sorted.
  *
@@ -39,8 +39,14 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
   // Staging and the previous output sit beside outdir, so every rename stays on one filesystem.
   const staging = fs.mkdtempSync(path.join(parent, `.${path.basename(outdir)}.staging-`));
   try {
-    writeManifests(app, staging);
-    const files = finishOutput(staging, outdir);
+    // Finished as they are written (what finishOutput does to a folder), so no file is written twice.
+    const helm = isHelmTemplates(outdir);
+    const files = writeManifests(app, staging, text => finishManifest(text, helm));
+    if (!helm) {
+      fs.writeFileSync(path.join(staging, KUSTOMIZATION_FILE), kustomizationFor(files));
+      files.push(KUSTOMIZATION_FILE);
+      files.sort();
+    }
     for (const warning of warningsOf(app)) log(`warning: ${warning}`);
     swapIn(staging, outdir);
     return files;
@@ -68,11 +74,15 @@ function swapIn(staging: string, outdir: string): void {
   }
 }
 
-/** Writes what `app.synth()` writes into `dir`; returns the files, relative to `dir`, sorted. */
-function writeManifests(app: App, dir: string): string[] {
+/**
+ * Writes what `app.synth()` writes into `dir`, each manifest file's text passed through `finish`;
+ * returns the files, relative to `dir`, sorted.
+ */
+function writeManifests(app: App, dir: string, finish: (text: string) => string): string[] {
   const written = new Set<string>();
   const save = (file: string, docs: unknown[]) => {
-    fs.writeFileSync(path.join(dir, file), manifestYaml(docs), { encoding: 'utf8' });
+    const text = manifestYaml(docs);
+    fs.writeFileSync(path.join(dir, file), isManifest(file) ? finish(text) : text, { encoding: 'utf8' });
     written.add(file);
   };
   const all = app.node.findAll();
