@@ -6,6 +6,7 @@ import type {
 import { Wire } from './argo-wire';
 import { invalidProp, wholeSeconds } from './errors';
 import { PodSecurity } from './pod-security';
+import { checkImage } from './workload';
 
 /**
  * What a metric's `result` is when Argo evaluates a condition: a number (`scalar`, e.g. a
@@ -501,9 +502,7 @@ export class MetricProvider {
       };
     }
     const p = s.props;
-    if (typeof p.image !== 'string' || !/^[^\s:@]+(:[^\s:@/]+|@\S+)$/.test(p.image.slice(p.image.lastIndexOf('/') + 1)) || /:latest$/.test(p.image)) {
-      invalidProp(scope, `${prop}.image`, p.image, 'must carry an explicit tag other than "latest", or a digest');
-    }
+    checkImage(scope, p.image, `${prop}.image`);
     if (!p.command || p.command.length === 0) invalidProp(scope, `${prop}.command`, p.command, 'must name a command to run');
     const backoffLimit = p.backoffLimit ?? 0;
     if (!Number.isInteger(backoffLimit) || backoffLimit < 0) invalidProp(scope, `${prop}.backoffLimit`, backoffLimit, 'must be a whole number >= 0');

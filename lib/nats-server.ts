@@ -6,7 +6,7 @@ import { NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
 import { PodSecurity } from './pod-security';
 import { Probe } from './probe';
 import { ContainerResources, Memory } from './quantity';
-import { imageTag, renderPodTemplate } from './workload';
+import { checkImage, renderPodTemplate } from './workload';
 
 /** JetStream persistence: a file store on a volume claimed per server. */
 export interface JetStreamOptions {
@@ -263,10 +263,7 @@ export class NatsServer extends Construct {
     ];
 
     const exporterImage = props.exporterImage ?? NatsServer.DEFAULT_EXPORTER_IMAGE;
-    const exporterTag = typeof exporterImage === 'string' ? imageTag(exporterImage) : undefined;
-    if (typeof exporterImage !== 'string' || /\s/.test(exporterImage) || ((exporterTag === undefined || exporterTag === 'latest') && !exporterImage.includes('@'))) {
-      invalidProp(this, 'exporterImage', exporterImage, 'must be an image reference with an explicit tag other than "latest", or a digest, e.g. "natsio/prometheus-nats-exporter:0.17.3"');
-    }
+    checkImage(this, exporterImage, 'exporterImage');
     const exporterTemplate = renderPodTemplate(this, {
       image: exporterImage,
       containerName: 'metrics',

@@ -176,13 +176,13 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
 }
 
 /** Refuses image references without an explicit tag or digest, and `latest`. */
-export function checkImage(scope: IConstruct, image: string): void {
+export function checkImage(scope: IConstruct, image: string, prop = 'image'): void {
   if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
-    invalidProp(scope, 'image', image, 'must be an image reference such as "dummy-api:1.0"');
+    invalidProp(scope, prop, image, 'must be an image reference such as "dummy-api:1.0"');
   }
   const tag = imageTag(image);
   if ((tag === undefined && !image.includes('@')) || tag === 'latest') {
-    invalidProp(scope, 'image', image, 'must carry an explicit tag other than "latest", or a digest, e.g. "dummy-api:1.0": "latest" changes under you');
+    invalidProp(scope, prop, image, 'must carry an explicit tag other than "latest", or a digest, e.g. "dummy-api:1.0": "latest" changes under you');
   }
 }
 

@@ -257,6 +257,14 @@ describe('AnalysisTemplate', () => {
       })).toThrow(/test\/t: 'metrics\.m\.condition' is "scalar < 1": must be unset for a job metric/);
     });
 
+    test('a job metric\'s image is untagged or latest', () => {
+      for (const image of ['busybox', 'busybox:latest']) {
+        expect(() => new AnalysisTemplate(newChart(), 't', {
+          metrics: [metric({ condition: undefined, provider: MetricProvider.job({ image, command: ['true'] }) })],
+        })).toThrow(new RegExp(`test/t: 'metrics\\.m\\.provider\\.image' is "${image}": must carry an explicit tag other than "latest"`));
+      }
+    });
+
     test('a metric has no provider (exactly one is required)', () => {
       expect(() => new AnalysisTemplate(newChart(), 't', { metrics: [metric({ provider: undefined })] }))
         .toThrow(/test\/t: 'metrics\.m\.provider' is undefined: must be exactly one provider/);

@@ -232,7 +232,7 @@ describe('NatsServer', () => {
     test('fails if an image is untagged or latest', () => {
       expect(() => build({ image: 'nats:latest' })).toThrow(/test\/nats: 'image' is "nats:latest": must carry an explicit tag/);
       expect(() => build({ exporterImage: 'natsio/prometheus-nats-exporter' })).toThrow(
-        /test\/nats: 'exporterImage' is "natsio\/prometheus-nats-exporter": must be an image reference with an explicit tag/);
+        /test\/nats: 'exporterImage' is "natsio\/prometheus-nats-exporter": must carry an explicit tag other than "latest"/);
     });
 
     test('fails if the name is not a DNS label', () => {
