@@ -25,7 +25,9 @@ export class DeliveryError extends Error {
 export function describeValue(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (value === undefined) return 'undefined';
-  if (typeof value === 'number' || typeof value === 'boolean' || value === null) return String(value);
+  if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
+  if (typeof value === 'boolean' || value === null || typeof value === 'bigint') return String(value);
+  if (typeof value === 'symbol' || typeof value === 'function') return String(value).slice(0, 60);
   if (typeof value === 'object' && value !== null && 'node' in value) return `construct ${(value as IConstruct).node.path}`;
   try {
     return JSON.stringify(value);
@@ -47,17 +49,33 @@ export function problem(prop: string, value: unknown, expected: string): string 
   return `'${prop}' is ${describeValue(value)}: ${expected}`;
 }
 
+/** The largest value of a Kubernetes `int32` field. */
+export const INT32_MAX = 2 ** 31 - 1;
+
+/**
+ * Checks a whole number the way the API server checks an integer field: NaN, Infinity, -0,
+ * fractions and non-numbers are refused, and so is anything outside `min..max`
+ * (`max` defaults to the int32 bound most Kubernetes and Argo fields have).
+ */
+export function checkInt(scope: IConstruct, prop: string, value: unknown, min: number, max = INT32_MAX): asserts value is number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || Object.is(value, -0) || value < min || value > max) {
+    invalidProp(scope, prop, value, `must be a whole number from ${min} to ${max}`);
+  }
+}
+
 export function checkPositiveInt(scope: IConstruct, prop: string, value: number, { allowZero = false } = {}): void {
-  const min = allowZero ? 0 : 1;
-  if (!Number.isInteger(value) || value < min) {
-    invalidProp(scope, prop, value, `must be a whole number >= ${min}`);
+  checkInt(scope, prop, value, allowZero ? 0 : 1);
+}
+
+/** Checks at run time a value TypeScript types as a union of string literals (JavaScript callers, casts). */
+export function checkEnum<T extends string>(scope: IConstruct, prop: string, value: unknown, allowed: readonly T[]): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    invalidProp(scope, prop, value, `must be one of ${allowed.map(a => JSON.stringify(a)).join(', ')}`);
   }
 }
 
 export function checkPort(scope: IConstruct, prop: string, value: number): void {
-  if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    invalidProp(scope, prop, value, 'must be a whole number from 1 to 65535');
-  }
+  checkInt(scope, prop, value, 1, 65535);
 }
 
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -105,14 +123,31 @@ export function checkPortName(scope: IConstruct, prop: string, value: string): v
   }
 }
 
-/** A duration as whole seconds (Kubernetes and Argo fields take seconds); throws when it is not whole or below the minimum. */
-export function wholeSeconds(scope: IConstruct, prop: string, value: Duration, minimumSeconds?: number): number;
-export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds?: number): number | undefined;
-export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds = 0): number | undefined {
+/**
+ * A duration as whole seconds (Kubernetes and Argo fields take seconds, as int32); throws when
+ * it is not a Duration, not whole, below the minimum or above `maximumSeconds`.
+ */
+export function wholeSeconds(scope: IConstruct, prop: string, value: Duration, minimumSeconds?: number, maximumSeconds?: number): number;
+export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds?: number, maximumSeconds?: number): number | undefined;
+export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds = 0, maximumSeconds = INT32_MAX): number | undefined {
   if (value === undefined) return undefined;
-  const seconds = value.toMilliseconds() / 1000;
-  if (!Number.isInteger(seconds) || seconds < minimumSeconds) {
-    invalidProp(scope, prop, `${value.toMilliseconds()}ms`, `must be a whole number of seconds >= ${minimumSeconds}`);
+  const millis = checkDuration(scope, prop, value);
+  const seconds = millis / 1000;
+  if (!Number.isInteger(seconds) || seconds < minimumSeconds || seconds > maximumSeconds) {
+    invalidProp(scope, prop, `${millis}ms`, `must be a whole number of seconds from ${minimumSeconds} to ${maximumSeconds}`);
   }
   return seconds;
+}
+
+/** The longest duration Go's `time.Duration` (Argo, NATS) can hold: 2562047h47m16.854775807s. */
+export const GO_DURATION_MAX_MS = 9_223_372_036_854;
+
+/** Checks that `value` is a cdk8s Duration with a finite, non-negative length; returns its milliseconds. */
+export function checkDuration(scope: IConstruct, prop: string, value: unknown, maxMillis = GO_DURATION_MAX_MS): number {
+  if (!(value instanceof Duration)) invalidProp(scope, prop, value, 'must be a Duration, e.g. Duration.seconds(30)');
+  const millis = value.toMilliseconds();
+  if (!Number.isFinite(millis) || millis < 0 || millis > maxMillis) {
+    invalidProp(scope, prop, `${millis}ms`, `must be a Duration from 0 to ${maxMillis}ms (${Math.floor(maxMillis / 3_600_000)}h)`);
+  }
+  return millis;
 }

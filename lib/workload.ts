@@ -3,7 +3,8 @@ import { checkDnsLabel, checkLabelValue, checkPort, checkPortName, invalidProp }
 import { ResolvedLabelKeys, Track } from './labels';
 import { PodSecurity } from './pod-security';
 import { Probe, ProbeKind } from './probe';
-import { ContainerResources, renderResources } from './quantity';
+import { PropShape } from './props';
+import { ContainerResources, Cpu, Memory, renderResources } from './quantity';
 
 /** When the kubelet pulls the image. */
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -209,3 +210,28 @@ export function resolveVersion(scope: IConstruct, options: ContainerOptions): st
   checkLabelValue(scope, 'version', version);
   return version;
 }
+
+/** The runtime shape of {@link ContainerOptions}, for `checkProps` (JavaScript callers, casts, typos). */
+export const CONTAINER_OPTIONS_SHAPE: PropShape = {
+  image: 'string',
+  version: 'string',
+  containerName: 'string',
+  port: 'number',
+  portName: 'string',
+  env: 'map',
+  resources: {
+    cpu: { request: Cpu, limit: Cpu },
+    memory: { request: Memory, limit: Memory },
+  },
+  imagePullPolicy: 'string',
+  readiness: Probe,
+  liveness: Probe,
+  startup: Probe,
+  command: 'array',
+  args: 'array',
+  security: PodSecurity,
+  automountServiceAccountToken: 'boolean',
+};
+
+/** The runtime shape of {@link LabelKeys}. */
+export const LABEL_KEYS_SHAPE: PropShape = { app: 'string', track: 'string', version: 'string' };

@@ -1,52 +1,19 @@
-import { App, Chart, Duration } from 'cdk8s';
+import { Duration } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import {
   AnalysisTemplate, Autoscaler, CanaryDeployment, CanaryStep, Condition, Cpu, enableWiringChecks, HostIngress, IntOrPercent, Memory,
   GrafanaDashboard, MetricProvider, NatsMonitoring, NatsPipeline, NatsServer, RestartRateAnalysis, NginxCanary, PipelineStage, PodSecurity, Probe, Rollout, RolloutStrategy, ScalingMetric,
   StableDeployment, UpdateStrategy, VersionedService,
 } from '../../lib';
+import { BadInput, chart, web, stable, service, withRequest, prometheus, restarts, stage, l1Deployment } from './bad-input-kit';
+import { APP_ROWS } from './bad-input-rows/app';
+import { NATS_ROWS } from './bad-input-rows/nats';
+import { ROLLOUT_ROWS } from './bad-input-rows/rollouts';
+import { WORKLOAD_ROWS } from './bad-input-rows/workloads';
 
-/**
- * One bad input: `build` makes it in a fresh app; synthesis must then fail with a message that
- * names `path`, `prop` and `value` (as the message renders it), writing nothing.
- */
-export interface BadInput {
-  /** The construct the row is about; groups the rows in docs/guide/errors.md. */
-  readonly construct: string;
-  /** What is wrong, in a few words. */
-  readonly name: string;
-  readonly build: (app: App) => void;
-  /** Construct path the message must name. */
-  readonly path: string;
-  /** Prop (or manifest field) the message must name. */
-  readonly prop: string;
-  /** The bad value as the message renders it (strings quoted, objects as JSON). */
-  readonly value: string;
-}
+export type { BadInput };
 
-const chart = (app: App) => new Chart(app, 'app');
-const web = { app: 'web', image: 'web:1.0', port: 8080 };
-const stable = (app: App, extra: object = {}) => {
-  const c = chart(app);
-  return { c, s: new StableDeployment(c, 'web', { ...web, ...extra }) };
-};
-const service = (app: App) => {
-  const { c, s } = stable(app);
-  return { c, s, svc: new VersionedService(c, 'svc', { serves: s, port: 80 }) };
-};
-const withRequest = { resources: { cpu: { request: Cpu.millis(100) } } };
-const prometheus = 'http://prometheus.monitoring.svc:9090';
-const restarts = (c: Chart, query = 'scalar(sum(kube_pod_container_status_restarts_total))') => new AnalysisTemplate(c, 'restarts', {
-  metrics: [{ name: 'restarts', provider: MetricProvider.prometheus({ address: prometheus, query }), condition: Condition.scalarBelow(2) }],
-});
-const stage = (name: string, extra: object = {}) => ({ name, image: `example/${name}:1.0`, security: PodSecurity.restricted({ runAsUser: 1000 }), ...extra });
-const l1Deployment = (c: Chart, id: string, labels: Record<string, string>, selector: Record<string, string>, container: object = {}) =>
-  new k8s.KubeDeployment(c, id, {
-    metadata: { name: id },
-    spec: { selector: { matchLabels: selector }, template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'web:1.0', ...container }] } } },
-  });
-
-export const BAD_INPUTS: readonly BadInput[] = [
+const FIRST_ROWS: readonly BadInput[] = [
   // StableDeployment (and every workload built on the shared pod template)
   { construct: 'StableDeployment', name: 'image without a tag', build: app => stable(app, { image: 'web' }), path: 'app/web', prop: 'image', value: '"web"' },
   { construct: 'StableDeployment', name: 'image tagged latest', build: app => stable(app, { image: 'web:latest' }), path: 'app/web', prop: 'image', value: '"web:latest"' },
@@ -163,3 +130,11 @@ export const BAD_INPUTS: readonly BadInput[] = [
   { construct: 'Wiring checks', name: 'Ingress backend on a missing Service', build: app => { const c = chart(app); l1Deployment(c, 'web', { app: 'web' }, { app: 'web' }); new k8s.KubeService(c, 'svc', { metadata: { name: 'web' }, spec: { selector: { app: 'web' }, ports: [{ port: 80 }] } }); new k8s.KubeIngress(c, 'ing', { metadata: { name: 'web' }, spec: { rules: [{ host: 'a.example.com', http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: 'wbe', port: { number: 80 } } } }] } }] } }); enableWiringChecks(app); }, path: 'app/ing', prop: 'spec.rules[0].http.paths[0].backend.service.name', value: '"wbe"' },
   { construct: 'Wiring checks', name: 'autoscaled workload that sets replicas', build: app => { const c = chart(app); new k8s.KubeDeployment(c, 'web', { metadata: { name: 'web' }, spec: { replicas: 3, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'web:1.0', resources: { requests: { cpu: k8s.Quantity.fromString('100m') } } }] } } } }); new k8s.KubeHorizontalPodAutoscalerV2(c, 'hpa', { metadata: { name: 'web' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' }, maxReplicas: 5 } }); enableWiringChecks(app); }, path: 'app/web', prop: 'spec.replicas', value: '3' },
 ];
+
+/** Every bad input, grouped by construct in order of first appearance (errors.md has one section per construct). */
+export const BAD_INPUTS: readonly BadInput[] = groupByConstruct([...FIRST_ROWS, ...WORKLOAD_ROWS, ...ROLLOUT_ROWS, ...NATS_ROWS, ...APP_ROWS]);
+
+function groupByConstruct(rows: readonly BadInput[]): BadInput[] {
+  const order = [...new Set(rows.map(r => r.construct))];
+  return order.flatMap(construct => rows.filter(r => r.construct === construct));
+}
