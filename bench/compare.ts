@@ -3,14 +3,15 @@ import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import * as yaml from 'js-yaml';
 import { KUSTOMIZATION_FILE } from '../lib/kustomization';
+import { OUTPUT_MARKER } from '../lib/synthesize';
 
 /**
  * What differs between two synthesized folders, judged on parsed manifests; empty when they are equal.
- * The kustomization synthesizeApp adds is not a manifest, so plain `app.synth()` output compares equal.
+ * The kustomization and the output marker synthesizeApp adds are not manifests, so plain `app.synth()` output compares equal.
  */
 export function manifestDifferences(dirA: string, dirB: string): string[] {
-  const filesA = listFiles(dirA).filter(f => f !== KUSTOMIZATION_FILE);
-  const filesB = listFiles(dirB).filter(f => f !== KUSTOMIZATION_FILE);
+  const filesA = listFiles(dirA).filter(f => f !== KUSTOMIZATION_FILE && f !== OUTPUT_MARKER);
+  const filesB = listFiles(dirB).filter(f => f !== KUSTOMIZATION_FILE && f !== OUTPUT_MARKER);
   if (!isDeepStrictEqual(filesA, filesB)) {
     const onlyA = filesA.filter(f => !filesB.includes(f));
     const onlyB = filesB.filter(f => !filesA.includes(f));

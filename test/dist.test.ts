@@ -3,7 +3,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
 import { buildExamples } from '../main';
-import { synthesizeApp } from '../lib';
+import { OUTPUT_MARKER, synthesizeApp } from '../lib';
 
 const root = path.join(__dirname, '..');
 
@@ -15,7 +15,10 @@ describe('committed dist/', () => {
     try {
       const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_CHART });
       buildExamples(app);
-      const fresh = synthesizeApp(app, { outdir, log: () => undefined });
+      const written = synthesizeApp(app, { outdir, log: () => undefined });
+      // The marker too: without it, a fresh clone's `npm run synth` would refuse the committed dist/.
+      const fresh = fs.readdirSync(outdir).sort();
+      expect(fresh).toEqual([OUTPUT_MARKER, ...written].sort());
       const committed = fs.readdirSync(path.join(root, 'dist')).sort();
       expect(committed).toEqual(fresh);
       for (const file of fresh) {

@@ -4,20 +4,20 @@
  * The synth runs go through the cdk8s CLI and main.ts, as a user's would, into temporary folders;
  * the repo's dist/ is never touched.
  */
-import { execFileSync } from 'child_process';
+import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { escapeForHelm, finishOutput, isHelmTemplates, KUSTOMIZATION_FILE, kustomizationFor } from '../lib';
+import { escapeForHelm, finishOutput, isHelmTemplates, KUSTOMIZATION_FILE, kustomizationFor, OUTPUT_MARKER } from '../lib';
 import { buildExamples } from '../main';
 import { describeWithTool } from './support/tools';
 
 const REPO = path.resolve(__dirname, '..');
 const CDK8S = path.join(REPO, 'node_modules', '.bin', 'cdk8s');
 // The app command of cdk8s.yaml, with absolute paths so it also runs from another folder.
-const APP = `node -r ${path.join(REPO, 'node_modules', 'ts-node', 'register', 'transpile-only')} ${path.join(REPO, 'main.ts')}`;
+const APP = `node -r ${path.join(REPO, 'node_modules', 'ts-node', 'register', 'transpile-only')} ${path.join(REPO, 'main.ts')} --cdk8s-cli`;
 const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') };
 const SYNTH_TIMEOUT_MS = 120_000;
 
@@ -185,11 +185,11 @@ describe('the example app synthesized by `cdk8s synth`', () => {
     for (const [file, bytes] of a) expect({ file, same: bytes.equals(b.get(file)!) }).toEqual({ file, same: true });
   });
 
-  it('writes one manifest file per chart, named for the chart, and a kustomization', () => {
+  it('writes one manifest file per chart, named for the chart, a kustomization and the marker', () => {
     const app = new App();
     buildExamples(app);
     const expected = app.charts.map(c => `${c.node.id}.k8s.yaml`).sort();
-    expect(fs.readdirSync(first).sort()).toEqual([...expected, KUSTOMIZATION_FILE].sort());
+    expect(fs.readdirSync(first).sort()).toEqual([...expected, KUSTOMIZATION_FILE, OUTPUT_MARKER].sort());
   });
 
   it('has a kustomization listing every manifest file', () => {
@@ -235,7 +235,9 @@ describe('`cdk8s synth --format helm --chart-version 1.0.0`', () => {
   });
 
   it('puts every chart\'s manifest file in templates/, and no kustomization', () => {
-    expect(fs.readdirSync(path.join(chart, 'templates')).sort()).toEqual(manifestFiles(plain));
+    // The marker holds YAML comments only, which render to no object.
+    expect(fs.readdirSync(path.join(chart, 'templates')).sort()).toEqual([OUTPUT_MARKER, ...manifestFiles(plain)]);
+    expect(fs.readFileSync(path.join(chart, 'templates', OUTPUT_MARKER), 'utf8')).toMatch(/^(#[^\n]*\n)+$/);
   });
 
   it('leaves no {{ for Helm to evaluate, and renders to the plain output once unescaped', () => {
@@ -273,4 +275,37 @@ describe('`cdk8s synth --stdout`', () => {
   it('leaves the project\'s output folder alone', () => {
     expect(fs.existsSync(path.join(project, 'dist', 'committed.k8s.yaml'))).toBe(true);
   });
+});
+
+describe('`cdk8s synth` of an app that fails', () => {
+  function failing(args: readonly string[]) {
+    const run = spawnSync(CDK8S, ['synth', '--app', APP, ...args], {
+      cwd: REPO, env: { ...ENV, FLAKY_UPDATE_TAG: 'Bad Tag' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+    });
+    return { status: run.status, stdout: run.stdout, errors: run.stderr.split('\n').filter(l => l !== '' && !l.startsWith('warning: ')) };
+  }
+  const errorLine = /^error: flaky-update\/[\w/-]+: '[\w.]+' is "[^"]*Bad Tag": /;
+
+  it('uses the app command tested here', () => {
+    expect(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8')).toContain('\napp: node -r ts-node/register/transpile-only main.ts --cdk8s-cli\n');
+  });
+
+  it('prints each error once and the CLI\'s one-line failure, no stack trace, and exits 1', () => {
+    const out = path.join(work, 'failing');
+    const run = failing(['--output', out]);
+    expect(run.status).toBe(1);
+    expect(run.errors).toHaveLength(2);
+    expect(run.errors[0]).toMatch(errorLine);
+    expect(run.errors[1]).toBe(`ERROR: synthesis failed, app expected to create "${out}"`);
+    expect(fs.existsSync(out)).toBe(false);
+  }, SYNTH_TIMEOUT_MS);
+
+  it('with --stdout, prints no manifest, only the errors, and exits 1', () => {
+    const run = failing(['--stdout']);
+    expect(run.status).toBe(1);
+    expect(run.stdout).toBe('');
+    expect(run.errors).toHaveLength(2);
+    expect(run.errors[0]).toMatch(errorLine);
+    expect(run.errors[1]).toMatch(/^ERROR: synthesis failed, app expected to create ".*cdk8s-\w+"$/);
+  }, SYNTH_TIMEOUT_MS);
 });

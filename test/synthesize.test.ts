@@ -8,7 +8,7 @@ import { buildApp } from '../bench/apps';
 import { manifestDifferences } from '../bench/compare';
 import { manifestYaml } from '../lib/manifest-yaml';
 import {
-  KUSTOMIZATION_FILE,
+  KUSTOMIZATION_FILE, OUTPUT_MARKER,
   addWarning, Autoscaler, CanaryDeployment, Cpu, dependencyOrder, HostIngress, StableDeployment, synthesizeApp, VersionedService,
 } from '../lib';
 
@@ -27,6 +27,7 @@ afterEach(() => {
 function unfinished(dir: string): Record<string, string> {
   const tree = readTree(dir);
   delete tree[KUSTOMIZATION_FILE];
+  delete tree[OUTPUT_MARKER];
   for (const f of Object.keys(tree)) tree[f] = tree[f].replace(/^---\n/, '');
   return tree;
 }
@@ -89,8 +90,17 @@ describe('synthesizeApp writes what app.synth() writes', () => {
 
     const expected = readTree(byCdk8s);
     expect(Object.keys(expected).length).toBeGreaterThan(1);
-    expect(unfinished(ours)).toEqual(expected);
-    expect(files.filter(f => f !== KUSTOMIZATION_FILE)).toEqual(Object.keys(expected));
+    const actual = unfinished(ours);
+    // construct-metadata.json: cdk8s keys objects by name only; ours adds `Kind/namespace/name`
+    // keys so objects sharing a name across kinds keep their own path, and agrees on every name key.
+    const cdk8sMetadata = JSON.parse(expected['construct-metadata.json']);
+    const ourMetadata = JSON.parse(actual['construct-metadata.json']);
+    expect(ourMetadata).toEqual({ version: cdk8sMetadata.version, resources: expect.objectContaining(cdk8sMetadata.resources) });
+    expect(ourMetadata.resources['Deployment/web-stable']).toEqual({ path: 'web/web-stable/Resource' });
+    delete expected['construct-metadata.json'];
+    delete actual['construct-metadata.json'];
+    expect(actual).toEqual(expected);
+    expect(files.filter(f => f !== KUSTOMIZATION_FILE && f !== 'construct-metadata.json')).toEqual(Object.keys(expected));
   });
 
   test('with the chart files in dependency order, numbered as cdk8s numbers them', () => {
@@ -167,11 +177,14 @@ describe('dependencyOrder', () => {
 });
 
 describe('synthesizeApp replaces the output folder only on success', () => {
+  /** An earlier output of synthesizeApp (a folder it did not write is refused: test/synthesize-safety.test.ts). */
   function previousOutput(outdir: string): Record<string, string> {
-    fs.mkdirSync(path.join(outdir, 'sub'), { recursive: true });
-    fs.writeFileSync(path.join(outdir, 'old.k8s.yaml'), 'kind: Old\n');
-    fs.writeFileSync(path.join(outdir, 'sub', 'keep.txt'), 'previous contents\n');
-    return readTree(outdir);
+    const app = new App({ yamlOutputType: YamlOutputType.FOLDER_PER_CHART_FILE_PER_RESOURCE });
+    new ApiObject(new Chart(app, 'old'), 'old', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'old' } });
+    synthesizeApp(app, { outdir, log: () => undefined });
+    const tree = readTree(outdir);
+    expect(Object.keys(tree)).toEqual([OUTPUT_MARKER, KUSTOMIZATION_FILE, 'old/ConfigMap.old.k8s.yaml']);
+    return tree;
   }
 
   test('fails if validation fails, leaving the previous output and no staging folder', () => {
@@ -179,9 +192,10 @@ describe('synthesizeApp replaces the output folder only on success', () => {
     const before = previousOutput(outdir);
     const app = new App();
     service(new Chart(app, 'good'), 'good');
-    new HostIngress(new Chart(app, 'bad'), 'empty-ingress');
+    new Chart(app, 'bad').node.addValidation({ validate: () => ["'rules' is []: must hold at least one host rule"] });
 
-    expect(() => synthesizeApp(app, { outdir, log: () => undefined })).toThrow(/\[bad\/empty-ingress\].*'rules' is \[\]: must hold at least one host rule/);
+    expect(() => synthesizeApp(app, { outdir, log: () => undefined })).toThrow(
+      "Validation failed with the following errors:\n  [bad] 'rules' is []: must hold at least one host rule");
     expect(readTree(outdir)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
@@ -209,9 +223,27 @@ describe('synthesizeApp replaces the output folder only on success', () => {
     service(new Chart(app, 'web'), 'web');
 
     expect(synthesizeApp(app, { outdir, log: () => undefined })).toEqual([KUSTOMIZATION_FILE, 'web.k8s.yaml']);
-    expect(Object.keys(readTree(outdir))).toEqual([KUSTOMIZATION_FILE, 'web.k8s.yaml']);
+    expect(Object.keys(readTree(outdir))).toEqual([OUTPUT_MARKER, KUSTOMIZATION_FILE, 'web.k8s.yaml']);
     expect(readTree(outdir)['web.k8s.yaml']).toMatch(/^---\napiVersion: /);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
+  });
+
+  test('reports each chart after the swap: its files, objects and warnings', () => {
+    const app = new App({ yamlOutputType: YamlOutputType.FILE_PER_APP });
+    const web = new Chart(app, 'web');
+    new ApiObject(web, 'a', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a' } });
+    new ApiObject(web, 'b', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'b' } });
+    addWarning(web, 'one');
+    addWarning(new Construct(web, 'inner'), 'two');
+    const nested = new Chart(web, 'nested');
+    new ApiObject(nested, 'c', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
+    const outdir = path.join(tmp, 'dist');
+    const seen: unknown[] = [];
+    synthesizeApp(app, { outdir, log: () => undefined, onChart: c => seen.push({ ...c, swapped: fs.existsSync(path.join(outdir, 'app.k8s.yaml')) }) });
+    expect(seen).toEqual([
+      { path: 'web/nested', files: ['app.k8s.yaml'], objects: 1, warnings: 0, swapped: true },
+      { path: 'web', files: ['app.k8s.yaml'], objects: 2, warnings: 2, swapped: true },
+    ]);
   });
 
   test('prints every warning to the log', () => {
@@ -233,7 +265,7 @@ describe('benchmark apps', () => {
       synthesizeApp(buildApp('lib', layout, 3, lib), { outdir: lib, log: () => undefined });
       buildApp('l1', layout, 3, l1).synth();
       expect(manifestDifferences(lib, l1)).toEqual([]);
-      expect(fs.readdirSync(lib).filter(f => f !== KUSTOMIZATION_FILE).length).toBe(layout === 'single' ? 1 : 3);
+      expect(fs.readdirSync(lib).filter(f => f !== KUSTOMIZATION_FILE && f !== OUTPUT_MARKER).length).toBe(layout === 'single' ? 1 : 3);
     }
   });
 });
