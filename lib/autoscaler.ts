@@ -1,7 +1,8 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkPositiveInt, invalidProp, problem } from './errors';
-import { ContainerResources, Cpu, Memory } from './quantity';
+import { checkDnsSubdomain, checkEnum, checkPositiveInt, INT32_MAX, DNS1123_SUBDOMAIN, invalidProp, problem, checkDuration } from './errors';
+import { checkProps, PropShape } from './props';
+import { checkQuantity, ContainerResources, Cpu, Memory } from './quantity';
 import { checksItself } from './rules';
 
 /** What an autoscaler points at (`spec.scaleTargetRef`). */
@@ -101,8 +102,10 @@ export class ScalingMetric {
   public _render(scope: IConstruct, prop: string, target: IAutoscalable): Record<string, unknown> {
     const s = this.spec;
     if ('utilization' in s) {
-      if (!Number.isInteger(s.utilization) || s.utilization <= 0) {
-        invalidProp(scope, `${prop}.utilization`, s.utilization, 'must be a whole percentage above 0 (of the request; above 100 is allowed)');
+      // averageUtilization is an int32 above 0; above 100 is allowed (usage beyond the request).
+      const u: unknown = s.utilization;
+      if (typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > INT32_MAX) {
+        invalidProp(scope, `${prop}.utilization`, u, `must be a whole percentage from 1 to ${INT32_MAX} (of the request; above 100 is allowed)`);
       }
       if (!target.resources?.[s.resource]?.request) {
         invalidProp(scope, prop, `${s.resource} utilization ${s.utilization}%`,
@@ -110,10 +113,8 @@ export class ScalingMetric {
       }
       return { type: 'Resource', resource: { name: s.resource, target: { type: 'Utilization', averageUtilization: s.utilization } } };
     }
-    if (!s.averageValue.isValid) {
-      invalidProp(scope, `${prop}.averageValue`, s.averageValue.text, 'must be a positive Kubernetes quantity');
-    }
-    return { type: 'Resource', resource: { name: s.resource, target: { type: 'AverageValue', averageValue: s.averageValue.text } } };
+    const text = checkQuantity(scope, `${prop}.averageValue`, s.averageValue, s.resource);
+    return { type: 'Resource', resource: { name: s.resource, target: { type: 'AverageValue', averageValue: text } } };
   }
 }
 
@@ -190,10 +191,22 @@ export class Autoscaler extends Construct {
 
   constructor(scope: Construct, id: string, props: AutoscalerProps) {
     super(scope, id);
-    const target = props.target;
+    checkProps(this, props, AUTOSCALER_SHAPE);
+    const target: unknown = props.target;
+    if (!isAutoscalable(target)) {
+      invalidProp(this, 'target', target, 'must be a workload an autoscaler can scale (StableDeployment, CanaryDeployment, Rollout, PipelineStage)');
+    }
     this.target = target;
-    this.name = props.name ?? `${target.scaleTarget.name}-autoscaler`;
-    checkDnsSubdomain(this, 'name', this.name);
+    if (props.name !== undefined) {
+      checkDnsSubdomain(this, 'name', props.name);
+      this.name = props.name;
+    } else {
+      this.name = `${target.scaleTarget.name}-autoscaler`;
+      // The default name is made from the target's name: report it as target, the prop the user set.
+      if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
+        invalidProp(this, 'target', target, `makes the default name (its name and "-autoscaler", ${this.name.length} characters) not a DNS-1123 subdomain of at most 253 characters: set name`);
+      }
+    }
     this.minReplicas = props.minReplicas ?? 1;
     this.maxReplicas = props.maxReplicas;
     checkPositiveInt(this, 'minReplicas', this.minReplicas);
@@ -206,6 +219,9 @@ export class Autoscaler extends Construct {
     }
     const metrics = props.metrics ?? [ScalingMetric.cpuUtilization(80)];
     if (metrics.length === 0) invalidProp(this, 'metrics', [], 'must hold at least one metric');
+    metrics.forEach((m: unknown, i) => {
+      if (!(m instanceof ScalingMetric)) invalidProp(this, `metrics[${i}]`, m, 'must be a ScalingMetric (ScalingMetric.cpuUtilization(80), ...)');
+    });
     const renderedMetrics = metrics.map((m, i) => m._render(this, `metrics[${i}]`, target));
     const behavior = {
       scaleUp: renderRules(this, 'scaleUp', props.scaleUp),
@@ -230,17 +246,50 @@ export class Autoscaler extends Construct {
 
 function renderRules(scope: IConstruct, prop: string, rules: ScalingRules | undefined) {
   if (!rules) return undefined;
-  const window = rules.stabilizationWindow === undefined ? undefined : rules.stabilizationWindow.toMilliseconds() / 1000;
-  if (window !== undefined && (!Number.isInteger(window) || window < 0 || window > 3600)) {
-    invalidProp(scope, `${prop}.stabilizationWindow`, `${window}s`, 'must be whole seconds from 0 to 3600');
+  // Kubernetes' limits: stabilizationWindowSeconds 0..3600, periodSeconds 1..1800, value above 0.
+  const window = rules.stabilizationWindow === undefined ? undefined : seconds(scope, `${prop}.stabilizationWindow`, rules.stabilizationWindow, 0, 3600);
+  if (rules.selectPolicy !== undefined) checkEnum(scope, `${prop}.selectPolicy`, rules.selectPolicy, SELECT_POLICIES);
+  if (rules.policies !== undefined && rules.policies.length === 0) {
+    invalidProp(scope, `${prop}.policies`, [], 'must hold at least one policy, or be left out for Kubernetes\' default policies');
   }
   const policies = rules.policies?.map((p, i) => {
-    checkPositiveInt(scope, `${prop}.policies[${i}].value`, p.value);
-    const period = p.period.toMilliseconds() / 1000;
-    if (!Number.isInteger(period) || period < 1 || period > 1800) {
-      invalidProp(scope, `${prop}.policies[${i}].period`, `${period}s`, 'must be whole seconds from 1 to 1800');
-    }
+    const at = `${prop}.policies[${i}]`;
+    checkProps(scope, p, SCALING_POLICY_SHAPE, `${at}.`);
+    checkEnum(scope, `${at}.type`, p.type, POLICY_TYPES);
+    checkPositiveInt(scope, `${at}.value`, p.value);
+    if (p.period === undefined) invalidProp(scope, `${at}.period`, undefined, 'is required: give a Duration from 1 to 1800 seconds, e.g. Duration.minutes(1)');
+    const period = seconds(scope, `${at}.period`, p.period, 1, 1800);
     return { type: p.type, value: p.value, periodSeconds: period };
   });
   return { stabilizationWindowSeconds: window, selectPolicy: rules.selectPolicy, policies };
+}
+
+/** A Duration as whole seconds within `min..max`; the bad value is shown in seconds, as the field takes it. */
+function seconds(scope: IConstruct, prop: string, value: Duration, min: number, max: number): number {
+  const s = checkDuration(scope, prop, value) / 1000;
+  if (!Number.isInteger(s) || s < min || s > max) invalidProp(scope, prop, `${s}s`, `must be whole seconds from ${min} to ${max}`);
+  return s;
+}
+
+const SELECT_POLICIES: ReadonlyArray<'Max' | 'Min' | 'Disabled'> = ['Max', 'Min', 'Disabled'];
+const POLICY_TYPES: ReadonlyArray<'Pods' | 'Percent'> = ['Pods', 'Percent'];
+const SCALING_POLICY_SHAPE: PropShape = { type: 'string!', value: 'number!', period: Duration };
+const SCALING_RULES_SHAPE: PropShape = { stabilizationWindow: Duration, policies: 'array', selectPolicy: 'string' };
+
+/** @internal The runtime shape of {@link AutoscalerProps}, for `checkProps`. */
+export const AUTOSCALER_SHAPE: PropShape = {
+  target: 'construct!',
+  name: 'string',
+  minReplicas: 'number',
+  maxReplicas: 'number!',
+  metrics: 'array',
+  scaleUp: SCALING_RULES_SHAPE,
+  scaleDown: SCALING_RULES_SHAPE,
+};
+
+/** True for a construct an Autoscaler can scale (JavaScript callers may pass anything). */
+function isAutoscalable(t: unknown): t is IAutoscalable {
+  if (typeof t !== 'object' || t === null || !('node' in t)) return false;
+  const x = t as Partial<IAutoscalable>;
+  return typeof x._attachAutoscaler === 'function' && typeof x.scaleTarget === 'object' && x.scaleTarget !== null && typeof x.scaleTarget.name === 'string';
 }

@@ -1,11 +1,13 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkPositiveInt, DeliveryError, invalidProp, problem } from './errors';
+import { checkInt, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, problem } from './errors';
+import { isPlainObject, PropShape } from './props';
 import { percentOf, splitReplicas } from './replica-split';
 import { checksItself } from './rules';
 import { StableDeployment } from './stable-deployment';
-import { DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
+import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
 import { addWarning } from './warnings';
-import { ContainerOptions } from './workload';
+import { CONTAINER_OPTIONS_SHAPE, ContainerOptions } from './workload';
 
 /** Props of a {@link CanaryDeployment}. Container options not given are taken from the stable release. */
 export interface CanaryDeploymentProps extends Partial<ContainerOptions>, DeploymentUpdateOptions {
@@ -47,6 +49,20 @@ export interface CanaryDeploymentProps extends Partial<ContainerOptions>, Deploy
   readonly roundToWholePods?: boolean;
 }
 
+/** @internal The runtime shape of {@link CanaryDeploymentProps}, for `checkProps`. */
+export const CANARY_DEPLOYMENT_SHAPE: PropShape = {
+  ...CONTAINER_OPTIONS_SHAPE,
+  ...DEPLOYMENT_UPDATE_SHAPE,
+  stable: 'construct!',
+  image: 'string!',
+  app: 'string',
+  name: 'string',
+  replicas: 'number',
+  weight: 'number',
+  totalReplicas: 'number',
+  roundToWholePods: 'boolean',
+};
+
 /**
  * A new release beside a {@link StableDeployment}: same app, same container port, another
  * image and version, on the `canary` track. Traffic through a Service that selects both
@@ -62,17 +78,30 @@ export class CanaryDeployment extends TrackDeployment {
   private readonly weightSplit?: { canary: number; stable: number; effectivePercent: number };
 
   constructor(scope: Construct, id: string, props: CanaryDeploymentProps) {
+    super(scope, id, props, CANARY_DEPLOYMENT_SHAPE, 'canary', (self, p: CanaryDeploymentProps) => {
+      const stable: unknown = p.stable;
+      if (!(stable instanceof StableDeployment)) invalidProp(self, 'stable', stable, 'must be the StableDeployment construct this canary runs beside');
+      if (p.app !== undefined && p.app !== stable.app) {
+        invalidProp(self, 'app', p.app, `must be the stable's app ("${stable.app}" of ${stable.node.path}): a canary is a new version of the same app`);
+      }
+      const { stable: _stable, weight: _w, totalReplicas: _t, roundToWholePods: _r, replicas: _n, ...own } = p;
+      // The default name is made from the stable's app: report it as app, with where the app comes from.
+      if (p.name === undefined && !DNS1123_SUBDOMAIN.test(`${stable.app}-canary`)) {
+        invalidProp(self, 'app', stable.app, `(the app of ${stable.node.path}) makes the default Deployment name "${stable.app}-canary", which is not a DNS-1123 subdomain: set name`);
+      }
+      return { ...stable.containerOptions, version: undefined, ...own, app: stable.app, labelKeys: stable.labelKeys };
+    });
+    this.stable = props.stable;
     const stable = props.stable;
-    if (props.app !== undefined && props.app !== stable.app) {
-      throw new DeliveryError(`${scope.node.path}/${id}`, 'app', props.app, `must be the stable's app ("${stable.app}" of ${stable.node.path}): a canary is a new version of the same app`);
-    }
-    const { stable: _stable, weight: _w, totalReplicas: _t, roundToWholePods: _r, replicas: _n, ...own } = props;
-    super(scope, id, { ...stable.containerOptions, version: undefined, ...own, app: stable.app, labelKeys: stable.labelKeys }, 'canary');
-    this.stable = stable;
     const stablePort = stable.containerPort?.number;
     if (props.port !== undefined && props.port !== stablePort) {
       invalidProp(this, 'port', props.port, `must be the stable's container port (${stablePort ?? 'none'} in ${stable.node.path}): one Service must reach both tracks on the same port`);
     }
+    const weight: unknown = props.weight;
+    if (weight !== undefined && (typeof weight !== 'number' || !Number.isFinite(weight) || Object.is(weight, -0) || weight < 0 || weight > 100)) {
+      invalidProp(this, 'weight', weight, 'must be a percentage from 0 to 100');
+    }
+    if (props.totalReplicas !== undefined) checkInt(this, 'totalReplicas', props.totalReplicas, 1);
 
     if (props.weight !== undefined) {
       if (props.replicas !== undefined) {
@@ -132,16 +161,40 @@ export class CanaryDeployment extends TrackDeployment {
       return [problem('weight', this.weightSplit.effectivePercent, `cannot hold while ${this.stable.node.path} is autoscaled; give the canary a fixed replicas count instead`)];
     }
     if (this.stable.isAutoscaled && !this.isAutoscaled) {
-      addWarning(this, this.shareWarning());
+      // The share only drifts for traffic through a Service that selects both tracks; with one
+      // Service per track (ingress weights) the autoscaler moves no share.
+      const shared = this.serviceSelectingBothTracks();
+      if (shared) addWarning(this, this.shareWarning(shared));
     }
     return [];
   }
 
-  private shareWarning(): string {
+  /** The path of a Service in the app whose selector catches the pods of both tracks, if any. */
+  private serviceSelectingBothTracks(): string | undefined {
+    const namespace = this.deployment.metadata.namespace;
+    const stableLabels = this.stable.podLabels;
+    const canaryLabels = this.podLabels;
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ApiObject) || c.kind !== 'Service' || c.metadata.namespace !== namespace) continue;
+      let selector: unknown;
+      try {
+        selector = c.toJson()?.spec?.selector;
+      } catch {
+        continue; // an object that cannot render is reported by its own validation
+      }
+      if (!isPlainObject(selector) || Object.keys(selector).length === 0) continue;
+      const catches = (labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+      if (catches(stableLabels) && catches(canaryLabels)) return (c.node.id === 'Resource' ? c.node.scope! : c).node.path;
+    }
+    return undefined;
+  }
+
+  private shareWarning(service: string): string {
     const canary = this.replicas ?? 0;
     const { min, max } = this.stable.autoscalingRange!;
     return `the canary's traffic share moves while ${this.stable.node.path} autoscales: `
-      + `${canary} canary pod(s) beside ${min}..${max} stable pods is ${percentOf(canary, canary + min)}% down to ${percentOf(canary, canary + max)}%. `
-      + 'Use ingress weights (HostIngress canary) for a fixed share.';
+      + `${canary} canary pod(s) beside ${min}..${max} stable pods is ${percentOf(canary, canary + min)}% down to ${percentOf(canary, canary + max)}% `
+      + `of the traffic of the Service at ${service}, which selects both tracks. `
+      + 'Use ingress weights (a HostIngress canary over one Service per track) for a fixed share.';
   }
 }

@@ -63,7 +63,8 @@ export function checkInt(scope: IConstruct, prop: string, value: unknown, min: n
   }
 }
 
-export function checkPositiveInt(scope: IConstruct, prop: string, value: number, { allowZero = false } = {}): void {
+/** {@link checkInt} from 1 (or 0 with `allowZero`) to the int32 maximum. */
+export function checkPositiveInt(scope: IConstruct, prop: string, value: unknown, { allowZero = false } = {}): asserts value is number {
   checkInt(scope, prop, value, allowZero ? 0 : 1);
 }
 
@@ -74,40 +75,42 @@ export function checkEnum<T extends string>(scope: IConstruct, prop: string, val
   }
 }
 
-export function checkPort(scope: IConstruct, prop: string, value: number): void {
+/** A TCP/UDP port number: 1 to 65535. */
+export function checkPort(scope: IConstruct, prop: string, value: unknown): asserts value is number {
   checkInt(scope, prop, value, 1, 65535);
 }
 
-const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
 /** Names of Services (and anything used as a DNS label): DNS-1123 label, at most 63 characters. */
-export function checkDnsLabel(scope: IConstruct, prop: string, value: string): void {
+export function checkDnsLabel(scope: IConstruct, prop: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
     invalidProp(scope, prop, value, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters');
   }
 }
 
 /** Object names and host names: DNS-1123 subdomain, at most 253 characters. */
-export function checkDnsSubdomain(scope: IConstruct, prop: string, value: string): void {
+export function checkDnsSubdomain(scope: IConstruct, prop: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
     invalidProp(scope, prop, value, 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit, at most 253 characters');
   }
 }
 
-const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 
-export function checkLabelValue(scope: IConstruct, prop: string, value: string): void {
+export function checkLabelValue(scope: IConstruct, prop: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
     invalidProp(scope, prop, value, 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
   }
 }
 
-export function checkLabelKey(scope: IConstruct, prop: string, value: string): void {
-  const slash = typeof value === 'string' ? value.lastIndexOf('/') : -1;
-  const prefix = slash >= 0 ? value.slice(0, slash) : undefined;
-  const name = slash >= 0 ? value.slice(slash + 1) : value;
+export function checkLabelKey(scope: IConstruct, prop: string, value: unknown): asserts value is string {
+  const text = typeof value === 'string' ? value : '';
+  const slash = text.lastIndexOf('/');
+  const prefix = slash >= 0 ? text.slice(0, slash) : undefined;
+  const name = slash >= 0 ? text.slice(slash + 1) : text;
   const ok = typeof value === 'string'
     && name.length <= 63 && LABEL_KEY_NAME.test(name)
     && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
@@ -117,7 +120,7 @@ export function checkLabelKey(scope: IConstruct, prop: string, value: string): v
 }
 
 /** IANA service names, used for named container and Service ports. */
-export function checkPortName(scope: IConstruct, prop: string, value: string): void {
+export function checkPortName(scope: IConstruct, prop: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
     invalidProp(scope, prop, value, 'must be an IANA service name: at most 15 lower-case letters, digits and single "-", with at least one letter');
   }
@@ -150,4 +153,48 @@ export function checkDuration(scope: IConstruct, prop: string, value: unknown, m
     invalidProp(scope, prop, `${millis}ms`, `must be a Duration from 0 to ${maxMillis}ms (${Math.floor(maxMillis / 3_600_000)}h)`);
   }
   return millis;
+}
+
+/** The name of an environment variable, as the API server checks it (`IsEnvVarName`). */
+export function checkEnvName(scope: IConstruct, prop: string, value: unknown): asserts value is string {
+  if (typeof value !== 'string' || !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)) {
+    invalidProp(scope, prop, value, 'must be an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)');
+  }
+}
+
+/**
+ * An array of strings (`command`, `args`, an exec probe's command). A single string is refused,
+ * never split into characters. `nonEmpty` refuses `[]`.
+ */
+export function checkStringArray(scope: IConstruct, prop: string, value: unknown, { nonEmpty = false } = {}): asserts value is string[] {
+  if (!Array.isArray(value)) invalidProp(scope, prop, value, `must be an array of strings, e.g. ["--port", "8080"]${typeof value === 'string' ? ' (a single string is not split into words)' : ''}`);
+  if (nonEmpty && value.length === 0) invalidProp(scope, prop, value, 'must hold at least one string');
+  value.forEach((item, i) => {
+    if (typeof item !== 'string') invalidProp(scope, `${prop}[${i}]`, item, 'must be a string');
+  });
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/**
+ * A host name as an Ingress rule takes it: a DNS-1123 subdomain of at most 253 characters, not an
+ * IP address, and (with `wildcard`) a `*` only as the whole leftmost label (`*.example.com`).
+ */
+export function checkHostName(scope: IConstruct, prop: string, value: unknown, { wildcard = false } = {}): asserts value is string {
+  if (typeof value === 'string' && (IPV4.test(value) || value.includes(':'))) {
+    invalidProp(scope, prop, value, 'must be a DNS host name, not an IP address');
+  }
+  const name = wildcard && typeof value === 'string' && value.startsWith('*.') ? value.slice(2) : value;
+  if (typeof value !== 'string' || value.length > 253 || typeof name !== 'string' || !DNS1123_SUBDOMAIN.test(name)) {
+    invalidProp(scope, prop, value, `must be a DNS host name: lower-case letters, digits, "-" and ".", each label starting and ending with a letter or digit, at most 253 characters${wildcard ? '; "*" only as the whole leftmost label, e.g. "*.example.com"' : ''}`);
+  }
+}
+
+/** A URL path as an Ingress takes it: absolute, no `//`, `/./` or `/../` segments, no whitespace. */
+export function checkUrlPath(scope: IConstruct, prop: string, value: unknown): asserts value is string {
+  const expected = 'must be an absolute URL path: start with "/", hold no "//", "/./" or "/../" segments, not end in "/." or "/..", no whitespace, "?", "#" or characters a URL path cannot hold';
+  if (typeof value !== 'string' || !value.startsWith('/')) invalidProp(scope, prop, value, expected);
+  const dotSegments = ['//', '/./', '/../', '%2f', '%2F'].some(seq => value.includes(seq)) || value.endsWith('/.') || value.endsWith('/..');
+  // RFC 3986 path characters: unreserved, sub-delims, ":", "@", "/" and percent-encodings.
+  if (dotSegments || !/^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/.test(value)) invalidProp(scope, prop, value, expected);
 }

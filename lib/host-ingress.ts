@@ -1,6 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkPositiveInt, invalidProp, problem } from './errors';
+import { checkDnsSubdomain, checkEnum, checkHostName, checkPort, checkUrlPath, DNS1123_SUBDOMAIN, invalidProp, problem } from './errors';
+import { checkProps, PropShape } from './props';
 import { VersionedService } from './versioned-service';
 
 /** How an Ingress path matches. */
@@ -57,13 +58,23 @@ export class NginxCanary {
     const { weight, header, value } = this.spec;
     const out: Record<string, string> = { 'nginx.ingress.kubernetes.io/canary': 'true' };
     if (weight !== undefined) {
-      if (!Number.isInteger(weight) || weight < 0 || weight > 100) invalidProp(scope, 'canary.split.weight', weight, 'must be a whole percentage from 0 to 100');
+      if (typeof weight !== 'number' || !Number.isInteger(weight) || Object.is(weight, -0) || weight < 0 || weight > 100) {
+        invalidProp(scope, 'canary.split.weight', weight, 'must be a whole percentage from 0 to 100');
+      }
       out['nginx.ingress.kubernetes.io/canary-weight'] = String(weight);
     }
     if (header !== undefined) {
-      if (!/^[A-Za-z0-9-]+$/.test(header)) invalidProp(scope, 'canary.split.header', header, 'must be an HTTP header name (letters, digits and "-")');
+      if (typeof header !== 'string' || header.length > 256 || !/^[A-Za-z0-9-]+$/.test(header)) {
+        invalidProp(scope, 'canary.split.header', header, 'must be an HTTP header name (letters, digits and "-", at most 256 characters)');
+      }
       out['nginx.ingress.kubernetes.io/canary-by-header'] = header;
-      if (value !== undefined) out['nginx.ingress.kubernetes.io/canary-by-header-value'] = value;
+      if (value !== undefined) {
+        // ingress-nginx compares the value to the header as sent: one line of visible characters.
+        if (typeof value !== 'string' || value === '' || value.length > 1024 || !/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(value)) {
+          invalidProp(scope, 'canary.split.value', value, 'must be a header value: 1 to 1024 visible ASCII characters, single spaces inside');
+        }
+        out['nginx.ingress.kubernetes.io/canary-by-header-value'] = value;
+      }
     }
     return out;
   }
@@ -101,6 +112,26 @@ export interface HostIngressProps {
   readonly canary?: IngressCanaryOptions;
 }
 
+/** @internal The runtime shape of {@link HostRule}, for `checkProps`. */
+export const HOST_RULE_SHAPE: PropShape = {
+  host: 'string!',
+  service: 'construct!',
+  port: 'number|string',
+  path: 'string',
+  pathType: 'string',
+  tlsSecret: 'string',
+};
+
+/** @internal The runtime shape of {@link HostIngressProps}, for `checkProps`. */
+export const HOST_INGRESS_SHAPE: PropShape = {
+  name: 'string',
+  className: 'string',
+  rules: 'array',
+  canary: { primary: 'construct!', split: 'any!' },
+};
+
+const PATH_TYPES: readonly PathType[] = ['Prefix', 'Exact', 'ImplementationSpecific'];
+
 interface ResolvedRule {
   readonly host: string;
   readonly path: string;
@@ -113,6 +144,8 @@ interface ResolvedRule {
 /** A `networking.k8s.io/v1` Ingress routing host names to VersionedServices. */
 export class HostIngress extends Construct {
   public readonly name: string;
+  /** True when this Ingress is an ingress-nginx canary of another. */
+  public readonly isCanary: boolean;
   /** The IngressClass, if one is set. */
   public readonly className?: string;
   /** The Ingress manifest. */
@@ -121,17 +154,33 @@ export class HostIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: HostIngressProps = {}) {
     super(scope, id);
-    this.name = props.name ?? id.toLowerCase();
-    checkDnsSubdomain(this, 'name', this.name);
-    if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
-    const annotations = props.canary ? props.canary.split._annotations(this) : undefined;
-    if (props.canary && props.className !== undefined && props.className !== props.canary.primary.className) {
-      invalidProp(this, 'className', props.className, `must be the primary's class (${props.canary.primary.className ?? 'default'}): ingress-nginx pairs a canary only with an Ingress of its own class`);
+    checkProps(this, props, HOST_INGRESS_SHAPE);
+    if (props.name !== undefined) {
+      checkDnsSubdomain(this, 'name', props.name);
+      this.name = props.name;
+    } else {
+      this.name = id.toLowerCase();
+      // The default name is made from the construct id, which is not a prop: say so and ask for a name.
+      if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
+        invalidProp(this, 'name', undefined, `must be given: the default, the construct id lower-cased ("${this.name}"), is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)`);
+      }
     }
-    this.className = props.className ?? props.canary?.primary.className;
-    for (const rule of props.rules ?? []) this.addRule(rule);
-    if (props.canary) {
-      const primary = props.canary.primary;
+    if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
+    const canary = props.canary;
+    if (canary !== undefined) {
+      if (!(canary.primary instanceof HostIngress)) invalidProp(this, 'canary.primary', canary.primary, 'must be the HostIngress whose traffic the canary takes part of');
+      if (!(canary.split instanceof NginxCanary)) invalidProp(this, 'canary.split', canary.split, 'must be NginxCanary.weight(percent) or NginxCanary.header(name)');
+      if (canary.primary.isCanary) invalidProp(this, 'canary.primary', canary.primary, 'is itself a canary Ingress: ingress-nginx pairs a canary only with a primary (non-canary) Ingress');
+    }
+    this.isCanary = canary !== undefined;
+    const annotations = canary ? canary.split._annotations(this) : undefined;
+    if (canary && props.className !== undefined && props.className !== canary.primary.className) {
+      invalidProp(this, 'className', props.className, `must be the primary's class (${canary.primary.className ?? 'default'}): ingress-nginx pairs a canary only with an Ingress of its own class`);
+    }
+    this.className = props.className ?? canary?.primary.className;
+    (props.rules ?? []).forEach(rule => this.addRule(rule));
+    if (canary) {
+      const primary = canary.primary;
       this.node.addValidation({ validate: () => this.validateCanaryOf(primary) });
     }
     this.node.addValidation({ validate: () => (this.resolvedRules.length ? [] : [problem('rules', [], 'must hold at least one host rule')]) });
@@ -148,23 +197,21 @@ export class HostIngress extends Construct {
   public addRule(rule: HostRule): void {
     const index = this.resolvedRules.length;
     const prop = `rules[${index}]`;
+    checkProps(this, rule, HOST_RULE_SHAPE, `${prop}.`);
     const host = rule.host;
-    const hostName = typeof host === 'string' && host.startsWith('*.') ? host.slice(2) : host;
-    checkDnsSubdomain(this, `${prop}.host`, hostName);
-    if (typeof host === 'string' && !host.includes('.') && host !== 'localhost') {
+    checkHostName(this, `${prop}.host`, host, { wildcard: true });
+    if (!host.includes('.') && host !== 'localhost') {
       // A bare word is valid DNS, but as an Ingress host it is almost always a typo for a full name.
       invalidProp(this, `${prop}.host`, host, 'must be a fully qualified host name such as "tutorial-api.com"');
     }
     const path = rule.path ?? '/';
-    if (!path.startsWith('/')) invalidProp(this, `${prop}.path`, path, 'must start with "/"');
+    checkUrlPath(this, `${prop}.path`, path);
     const pathType = rule.pathType ?? 'Prefix';
-    if (!['Prefix', 'Exact', 'ImplementationSpecific'].includes(pathType)) {
-      invalidProp(this, `${prop}.pathType`, pathType, 'must be "Prefix", "Exact" or "ImplementationSpecific"');
-    }
-    const service = rule.service;
+    checkEnum(this, `${prop}.pathType`, pathType, PATH_TYPES);
+    const service: unknown = rule.service;
     if (!(service instanceof VersionedService)) invalidProp(this, `${prop}.service`, service, 'must be a VersionedService construct');
     const port = rule.port ?? service.servicePort.port;
-    if (typeof port === 'number') checkPositiveInt(this, `${prop}.port`, port);
+    if (typeof port === 'number') checkPort(this, `${prop}.port`, port);
     if (!service.hasPort(port)) {
       invalidProp(this, `${prop}.port`, port, `must be a port of ${service.node.path} (Service "${service.name}" has ${service.servicePort.name}/${service.servicePort.port})`);
     }

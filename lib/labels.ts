@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import { checkLabelKey, invalidProp } from './errors';
+import { isPlainObject } from './props';
 
 /** The release track a workload runs on. The track is part of a workload's identity; the version is not. */
 export type Track = 'stable' | 'canary';
@@ -38,6 +39,7 @@ export const DEFAULT_LABEL_KEYS: ResolvedLabelKeys = {
 
 /** Applies the defaults and checks the keys: valid label keys, three different ones. */
 export function resolveLabelKeys(scope: IConstruct, keys: LabelKeys | undefined): ResolvedLabelKeys {
+  if (keys !== undefined && !isPlainObject(keys)) invalidProp(scope, 'labelKeys', keys, 'must be an object of label keys ({ app, track, version }) or left out');
   const resolved = { ...DEFAULT_LABEL_KEYS, ...stripUndefined(keys ?? {}) };
   for (const key of ['app', 'track', 'version'] as const) checkLabelKey(scope, `labelKeys.${key}`, resolved[key]);
   if (new Set(Object.values(resolved)).size !== 3) {

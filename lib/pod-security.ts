@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from './errors';
+import { checkInt, INT32_MAX, invalidProp } from './errors';
+import { checkProps, isPlainObject, PropShape } from './props';
 
 /** Options shared by the security presets. */
 export interface PodSecurityOptions {
@@ -31,6 +32,10 @@ export interface PodSecurityOptions {
   readonly writableTmp?: boolean;
 }
 
+const OPTIONS_SHAPE: PropShape = {
+  runAsUser: 'number', runAsGroup: 'number', fsGroup: 'number', readOnlyRootFilesystem: 'boolean', writableTmp: 'boolean',
+};
+
 /**
  * The security context of a pod template, as a named preset.
  *
@@ -51,19 +56,25 @@ export class PodSecurity {
     return new PodSecurity('baseline', options);
   }
 
-  private constructor(public readonly level: 'restricted' | 'baseline', private readonly options: PodSecurityOptions) {}
+  // Kept as given (JavaScript callers may pass anything): `_podContext` checks it with the workload's prop.
+  private constructor(public readonly level: 'restricted' | 'baseline', private readonly given: unknown) {}
+
+  private get options(): PodSecurityOptions {
+    return isPlainObject(this.given) ? this.given : {};
+  }
 
   /** Whether a writable `emptyDir` is mounted at `/tmp`. */
   public get writableTmp(): boolean {
     return this.options.writableTmp ?? true;
   }
 
-  /** @internal */
+  /** Checks the options and renders the pod's security context. Call it before `_containerContext`. @internal */
   public _podContext(scope: IConstruct, prop: string): Record<string, unknown> {
+    checkProps(scope, this.given, OPTIONS_SHAPE, `${prop}.`);
     const o = this.options;
     for (const key of ['runAsUser', 'runAsGroup', 'fsGroup'] as const) {
-      const v = o[key];
-      if (v !== undefined && (!Number.isInteger(v) || v < 0)) invalidProp(scope, `${prop}.${key}`, v, 'must be a whole number >= 0');
+      // The API server takes user and group IDs from 0 to 2147483647 (IsValidUserID, IsValidGroupID).
+      if (o[key] !== undefined) checkInt(scope, `${prop}.${key}`, o[key], 0, INT32_MAX);
     }
     if (this.level === 'restricted' && o.runAsUser === 0) {
       invalidProp(scope, `${prop}.runAsUser`, 0, 'must not be 0 (root) under PodSecurity.restricted(); use PodSecurity.baseline() for images that must run as root');

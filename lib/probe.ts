@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { checkPort, checkPositiveInt, invalidProp } from './errors';
+import { checkInt, checkPort, checkPortName, checkStringArray, invalidProp, wholeSeconds } from './errors';
+import { checkProps, isPlainObject, PropShape } from './props';
 
 /** When and how often a probe runs, and how many results flip it. */
 export interface ProbeTiming {
@@ -53,33 +54,42 @@ export interface TcpProbeOptions extends ProbeTiming {
 export type ProbeKind = 'readiness' | 'liveness' | 'startup';
 
 type ProbeAction =
-  | { readonly kind: 'http'; readonly path: string; readonly port?: number | string }
-  | { readonly kind: 'tcp'; readonly port?: number | string }
-  | { readonly kind: 'exec'; readonly command: readonly string[] };
+  | { readonly kind: 'http'; readonly path: unknown }
+  | { readonly kind: 'tcp' }
+  | { readonly kind: 'exec'; readonly command: unknown };
 
-/** A readiness, liveness or startup probe. */
+const TIMING_SHAPE: PropShape = {
+  initialDelay: Duration, period: Duration, timeout: Duration, successThreshold: 'number', failureThreshold: 'number',
+};
+const PORT_SHAPE: PropShape = { ...TIMING_SHAPE, port: 'number|string' };
+
+/**
+ * A readiness, liveness or startup probe. The factories keep what they are given; the workload
+ * that uses the probe checks it and reports a bad value with its prop (`readiness.period`).
+ */
 export class Probe {
   /** HTTP GET on `path`; 200-399 passes. */
   public static http(path: string, options: HttpProbeOptions = {}): Probe {
-    return new Probe({ kind: 'http', path, port: options.port }, options);
+    return new Probe({ kind: 'http', path }, options, PORT_SHAPE);
   }
   /** A TCP connection that opens passes. */
   public static tcp(options: TcpProbeOptions = {}): Probe {
-    return new Probe({ kind: 'tcp', port: options.port }, options);
+    return new Probe({ kind: 'tcp' }, options, PORT_SHAPE);
   }
   /** A command that exits 0 passes. */
   public static exec(command: readonly string[], options: ProbeTiming = {}): Probe {
-    return new Probe({ kind: 'exec', command }, options);
+    return new Probe({ kind: 'exec', command }, options, TIMING_SHAPE);
   }
 
-  private constructor(private readonly action: ProbeAction, private readonly timing: ProbeTiming) {}
+  private constructor(private readonly action: ProbeAction, private readonly options: unknown, private readonly shape: PropShape) {}
 
   /** The port this probe targets, if it names one. */
   public get port(): number | string | undefined {
-    return this.action.kind === 'exec' ? undefined : this.action.port;
+    if (this.action.kind === 'exec' || !isPlainObject(this.options)) return undefined;
+    return this.options.port as number | string | undefined;
   }
 
-  /** True when both probes do exactly the same thing on the same schedule. */
+  /** True when both probes do exactly the same thing on the same schedule (both already checked by `_render`). */
   public sameAs(other: Probe): boolean {
     return JSON.stringify(this.render(undefined)) === JSON.stringify(other.render(undefined));
   }
@@ -89,28 +99,28 @@ export class Probe {
    * @internal
    */
   public _render(scope: IConstruct, prop: string, kind: ProbeKind, ports: ReadonlyArray<{ name?: string; containerPort: number }>): Record<string, unknown> {
-    const t = this.timing;
-    for (const [key, value] of [['initialDelay', t.initialDelay], ['period', t.period], ['timeout', t.timeout]] as const) {
-      if (value === undefined) continue;
-      const seconds = value.toMilliseconds() / 1000;
-      const minimum = key === 'initialDelay' ? 0 : 1;
-      if (!Number.isInteger(seconds) || seconds < minimum) {
-        invalidProp(scope, `${prop}.${key}`, `${value.toMilliseconds()}ms`, `must be a whole number of seconds >= ${minimum}`);
-      }
-    }
-    if (t.successThreshold !== undefined) checkPositiveInt(scope, `${prop}.successThreshold`, t.successThreshold);
-    if (t.failureThreshold !== undefined) checkPositiveInt(scope, `${prop}.failureThreshold`, t.failureThreshold);
+    checkProps(scope, this.options, this.shape, `${prop}.`);
+    const t = this.options as HttpProbeOptions;
+    // Kubernetes' own bounds: periodSeconds and timeoutSeconds at least 1, initialDelaySeconds at least 0, all int32.
+    wholeSeconds(scope, `${prop}.initialDelay`, t.initialDelay, 0);
+    wholeSeconds(scope, `${prop}.period`, t.period, 1);
+    wholeSeconds(scope, `${prop}.timeout`, t.timeout, 1);
+    if (t.successThreshold !== undefined) checkInt(scope, `${prop}.successThreshold`, t.successThreshold, 1);
+    if (t.failureThreshold !== undefined) checkInt(scope, `${prop}.failureThreshold`, t.failureThreshold, 1);
     if (t.successThreshold !== undefined && t.successThreshold !== 1 && kind !== 'readiness') {
       invalidProp(scope, `${prop}.successThreshold`, t.successThreshold, 'must be 1 for liveness and startup probes');
     }
-    if (this.action.kind === 'http' && !this.action.path.startsWith('/')) {
-      invalidProp(scope, `${prop}.path`, this.action.path, 'must be an absolute HTTP path starting with "/"');
+    if (this.action.kind === 'http') {
+      const path = this.action.path;
+      // The kubelet sends the path as the request target: absolute, one line, no spaces.
+      if (typeof path !== 'string' || !path.startsWith('/') || /[\s\u0000-\u001f\u007f]/.test(path)) {
+        invalidProp(scope, `${prop}.path`, path, 'must be an absolute HTTP path starting with "/", without whitespace');
+      }
     }
-    if (this.action.kind === 'exec' && this.action.command.length === 0) {
-      invalidProp(scope, `${prop}.command`, [], 'must name a command to run');
-    }
+    if (this.action.kind === 'exec') checkStringArray(scope, `${prop}.command`, this.action.command, { nonEmpty: true });
     const port = this.port;
     if (typeof port === 'number') checkPort(scope, `${prop}.port`, port);
+    if (typeof port === 'string') checkPortName(scope, `${prop}.port`, port);
     if (port !== undefined) {
       const declared = ports.some(p => p.containerPort === port || p.name === port);
       if (!declared) {
@@ -125,11 +135,12 @@ export class Probe {
   }
 
   private render(defaultPort: number | string | undefined): Record<string, unknown> {
-    const t = this.timing;
+    const t = (isPlainObject(this.options) ? this.options : {}) as HttpProbeOptions;
     const a = this.action;
-    const action = a.kind === 'http' ? { httpGet: { path: a.path, port: a.port ?? defaultPort } }
-      : a.kind === 'tcp' ? { tcpSocket: { port: a.port ?? defaultPort } }
-        : { exec: { command: [...a.command] } };
+    const port = this.port ?? defaultPort;
+    const action = a.kind === 'http' ? { httpGet: { path: a.path, port } }
+      : a.kind === 'tcp' ? { tcpSocket: { port } }
+        : { exec: { command: Array.isArray(a.command) ? [...a.command] : a.command } };
     return {
       ...action,
       initialDelaySeconds: t.initialDelay?.toSeconds(),

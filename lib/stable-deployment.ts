@@ -1,8 +1,9 @@
 import { Construct } from 'constructs';
 import { checkPositiveInt } from './errors';
 import { LabelKeys } from './labels';
-import { DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
-import { ContainerOptions } from './workload';
+import { PropShape } from './props';
+import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
+import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE } from './workload';
 
 /** Props of a {@link StableDeployment}. */
 export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdateOptions {
@@ -26,6 +27,17 @@ export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdat
   readonly replicas?: number;
 }
 
+/** @internal The runtime shape of {@link StableDeploymentProps}, for `checkProps`. */
+export const STABLE_DEPLOYMENT_SHAPE: PropShape = {
+  ...CONTAINER_OPTIONS_SHAPE,
+  ...DEPLOYMENT_UPDATE_SHAPE,
+  image: 'string!',
+  app: 'string!',
+  labelKeys: LABEL_KEYS_SHAPE,
+  name: 'string',
+  replicas: 'number',
+};
+
 /** The release that serves most traffic: a Deployment on the `stable` track. */
 export class StableDeployment extends TrackDeployment {
   /** The `replicas` prop as given. */
@@ -33,7 +45,7 @@ export class StableDeployment extends TrackDeployment {
   private replicasFromCanary?: number;
 
   constructor(scope: Construct, id: string, props: StableDeploymentProps) {
-    super(scope, id, props, 'stable');
+    super(scope, id, props, STABLE_DEPLOYMENT_SHAPE, 'stable', (_self, p: StableDeploymentProps) => p);
     if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas);
     this.requestedReplicas = props.replicas;
   }

@@ -1,6 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp, wholeSeconds } from './errors';
+import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, wholeSeconds } from './errors';
+import { checkProps, PropShape } from './props';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
 import { UpdateStrategy } from './update-strategy';
 import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate, resolveVersion } from './workload';
@@ -31,6 +32,14 @@ export interface DeploymentUpdateOptions {
   readonly revisionHistoryLimit?: number;
 }
 
+/** @internal The runtime shape of {@link DeploymentUpdateOptions}, for `checkProps`. */
+export const DEPLOYMENT_UPDATE_SHAPE: PropShape = {
+  strategy: UpdateStrategy,
+  minReady: Duration,
+  progressDeadline: Duration,
+  revisionHistoryLimit: 'number',
+};
+
 /** @internal Everything a track deployment needs once its app and labels are settled. */
 export interface TrackDeploymentSettings extends ContainerOptions, DeploymentUpdateOptions {
   readonly app: string;
@@ -60,16 +69,36 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
   protected abstract get manifestReplicas(): number | undefined;
   private readonly replicaOwner = new ReplicaOwner(this, () => this.explicitReplicas);
 
-  protected constructor(scope: Construct, id: string, settings: TrackDeploymentSettings, track: Track) {
+  /**
+   * @internal StableDeployment and CanaryDeployment are the subclasses.
+   * @param props the props as given, checked against `shape` before anything reads them
+   * @param settingsOf turns the checked props into the deployment's settings
+   */
+  protected constructor(
+    scope: Construct, id: string, props: unknown, shape: PropShape, track: Track,
+    settingsOf: (self: TrackDeployment, props: any) => TrackDeploymentSettings,
+  ) {
     super(scope, id);
+    checkProps(this, props, shape);
+    const settings = settingsOf(this, props);
     this.app = settings.app;
     this.track = track;
-    this.containerOptions = settings;
+    // What a canary inherits: the container and update options, not the identity (app, name, replicas, labels).
+    const { app: _app, name: _name, labelKeys: _keys, replicas: _replicas, ...containerOptions } = settings as TrackDeploymentSettings & { replicas?: number };
+    this.containerOptions = containerOptions as ContainerOptions;
     this.labelKeys = resolveLabelKeys(this, settings.labelKeys);
     checkLabelValue(this, 'app', this.app);
     if (this.app === '') invalidProp(this, 'app', this.app, 'must not be empty');
-    this.name = settings.name ?? `${this.app}-${track}`;
-    checkDnsSubdomain(this, 'name', this.name);
+    if (settings.name !== undefined) {
+      checkDnsSubdomain(this, 'name', settings.name);
+      this.name = settings.name;
+    } else {
+      this.name = `${this.app}-${track}`;
+      // The default name is made from app: report it as app, the prop the user set.
+      if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
+        invalidProp(this, 'app', this.app, `makes the default Deployment name "${this.name}", which is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters): use such an app or set name`);
+      }
+    }
     this.version = resolveVersion(this, settings);
     const timing = renderUpdateTiming(this, settings);
 
@@ -124,6 +153,9 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
   protected abstract get explicitReplicas(): number | undefined;
 }
 
+/** `progressDeadlineSeconds` of a Deployment or Rollout that sets none. */
+const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
+
 /**
  * `revisionHistoryLimit`, `minReadySeconds` and `progressDeadlineSeconds` of a Deployment or
  * Rollout spec, checked: a progress deadline not longer than minReady fails every rollout.
@@ -134,6 +166,10 @@ export function renderUpdateTiming(scope: IConstruct, options: Pick<DeploymentUp
   const progressDeadlineSeconds = wholeSeconds(scope, 'progressDeadline', options.progressDeadline);
   if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
     invalidProp(scope, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
+  }
+  // The API server (and Argo) default progressDeadlineSeconds to 600 and then make the same comparison.
+  if (progressDeadlineSeconds === undefined && (minReadySeconds ?? 0) >= DEFAULT_PROGRESS_DEADLINE_SECONDS) {
+    invalidProp(scope, 'minReady', `${minReadySeconds}s`, `must be shorter than the progress deadline, ${DEFAULT_PROGRESS_DEADLINE_SECONDS}s by default (the API server refuses the object otherwise); set progressDeadline longer, or minReady shorter`);
   }
   return { revisionHistoryLimit: options.revisionHistoryLimit, minReadySeconds, progressDeadlineSeconds };
 }

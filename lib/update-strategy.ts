@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from './errors';
+import { INT32_MAX, invalidProp } from './errors';
+import { checkProps, isPlainObject, PropShape } from './props';
 
 /** A pod count or a percentage of the desired replicas, as Kubernetes' int-or-string fields take. */
 export class IntOrPercent {
@@ -19,12 +20,13 @@ export class IntOrPercent {
 
   /** @internal */
   public _render(scope: IConstruct, prop: string): number | string {
-    const max = this.isPercent ? 100 : Number.MAX_SAFE_INTEGER;
-    if (!Number.isInteger(this.amount) || this.amount < 0 || this.amount > max) {
-      invalidProp(scope, prop, this.isPercent ? `${this.amount}%` : this.amount,
-        this.isPercent ? 'must be a whole percentage from 0 to 100' : 'must be a whole number of pods >= 0');
+    const max = this.isPercent ? 100 : INT32_MAX;
+    const amount: unknown = this.amount;
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || Object.is(amount, -0) || amount < 0 || amount > max) {
+      invalidProp(scope, prop, this.isPercent && typeof amount === 'number' ? `${amount}%` : amount,
+        this.isPercent ? 'must be a whole percentage from 0 to 100' : `must be a whole number of pods from 0 to ${INT32_MAX}`);
     }
-    return this.isPercent ? `${this.amount}%` : this.amount;
+    return this.isPercent ? `${amount}%` : amount;
   }
 }
 
@@ -42,11 +44,15 @@ export interface RollingUpdateOptions {
   readonly maxUnavailable?: IntOrPercent;
 }
 
+const ROLLING_UPDATE_SHAPE: PropShape = { maxSurge: IntOrPercent, maxUnavailable: IntOrPercent };
+
 /** How a Deployment replaces its pods on a change. */
 export class UpdateStrategy {
   /** Replace pods a few at a time, keeping the app available. Kubernetes' default. */
   public static rollingUpdate(options: RollingUpdateOptions = {}): UpdateStrategy {
-    return new UpdateStrategy('RollingUpdate', options.maxSurge ?? IntOrPercent.percent(25), options.maxUnavailable ?? IntOrPercent.percent(25));
+    // Kept as given: the workload checks it (JavaScript callers may pass anything) and reports it with its prop.
+    const o: RollingUpdateOptions = isPlainObject(options) ? options : {};
+    return new UpdateStrategy('RollingUpdate', o.maxSurge ?? IntOrPercent.percent(25), o.maxUnavailable ?? IntOrPercent.percent(25), options);
   }
   /** Stop every old pod before starting new ones: a moment of downtime, but never two versions at once. */
   public static recreate(): UpdateStrategy {
@@ -57,11 +63,13 @@ export class UpdateStrategy {
     public readonly type: 'RollingUpdate' | 'Recreate',
     public readonly maxSurge?: IntOrPercent,
     public readonly maxUnavailable?: IntOrPercent,
+    private readonly options?: unknown,
   ) {}
 
   /** @internal */
   public _render(scope: IConstruct, prop: string): Record<string, unknown> {
     if (this.type === 'Recreate') return { type: 'Recreate' };
+    checkProps(scope, this.options, ROLLING_UPDATE_SHAPE, `${prop}.`);
     const maxSurge = this.maxSurge!._render(scope, `${prop}.maxSurge`);
     const maxUnavailable = this.maxUnavailable!._render(scope, `${prop}.maxUnavailable`);
     if (this.maxSurge!.isZero && this.maxUnavailable!.isZero) {

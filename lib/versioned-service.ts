@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkPort, checkPortName, invalidProp } from './errors';
+import { checkDnsLabel, checkEnum, checkPort, checkPortName, DNS1123_LABEL, invalidProp } from './errors';
+import { checkProps, PropShape } from './props';
 import { IWorkload } from './workload';
 
 /** How the Service is reachable. */
@@ -38,6 +39,25 @@ export interface VersionedServiceProps {
   readonly type?: ServiceType;
 }
 
+/** @internal The runtime shape of {@link VersionedServiceProps}, for `checkProps`. */
+export const VERSIONED_SERVICE_SHAPE: PropShape = {
+  serves: 'construct|array!',
+  port: 'number!',
+  name: 'string',
+  targetPort: 'number',
+  portName: 'string',
+  type: 'string',
+};
+
+const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
+
+/** True for a construct that carries what a Service needs of a workload (JavaScript callers may pass anything). */
+function isWorkload(w: unknown): w is IWorkload {
+  if (typeof w !== 'object' || w === null || !('node' in w)) return false;
+  const x = w as Partial<IWorkload>;
+  return typeof x.app === 'string' && (x.track === 'stable' || x.track === 'canary') && typeof x.labelKeys === 'object' && x.labelKeys !== null;
+}
+
 /** A named Service port. */
 export interface ServicePort {
   readonly name: string;
@@ -61,23 +81,37 @@ export class VersionedService extends Construct {
 
   constructor(scope: Construct, id: string, props: VersionedServiceProps) {
     super(scope, id);
-    const workloads: readonly IWorkload[] = Array.isArray(props.serves) ? props.serves : [props.serves as IWorkload];
+    checkProps(this, props, VERSIONED_SERVICE_SHAPE);
+    const serves: unknown = props.serves;
+    const workloads = (Array.isArray(serves) ? serves : [serves]) as unknown[];
+    const servesProp = (i: number) => (Array.isArray(serves) ? `serves[${i}]` : 'serves');
     if (workloads.length === 0) invalidProp(this, 'serves', [], 'must name at least one workload');
-    this.workloads = workloads;
-    const first = workloads[0];
-    for (const w of workloads) {
+    workloads.forEach((w, i) => {
+      if (!isWorkload(w)) invalidProp(this, servesProp(i), w, 'must be a workload construct (StableDeployment, CanaryDeployment, Rollout, PipelineStage)');
+    });
+    this.workloads = workloads as IWorkload[];
+    const first = this.workloads[0];
+    for (const w of this.workloads) {
       if (w.app !== first.app || w.labelKeys.app !== first.labelKeys.app || w.labelKeys.track !== first.labelKeys.track) {
         invalidProp(this, 'serves', w, `must all be of one app with one label scheme: ${w.node.path} is app "${w.app}" but ${first.node.path} is "${first.app}"`);
       }
     }
     this.app = first.app;
-    const tracks = new Set(workloads.map(w => w.track));
+    const tracks = new Set(this.workloads.map(w => w.track));
     const oneTrack = tracks.size === 1 ? first.track : undefined;
     this.selector = oneTrack
       ? { [first.labelKeys.app]: this.app, [first.labelKeys.track]: oneTrack }
       : { [first.labelKeys.app]: this.app };
-    this.name = props.name ?? (oneTrack ? `${this.app}-${oneTrack}` : this.app);
-    checkDnsLabel(this, 'name', this.name);
+    if (props.name !== undefined) {
+      checkDnsLabel(this, 'name', props.name);
+      this.name = props.name;
+    } else {
+      this.name = oneTrack ? `${this.app}-${oneTrack}` : this.app;
+      // The default name is made from the app of what it serves: report it as serves, the prop the user set.
+      if (this.name.length > 63 || !DNS1123_LABEL.test(this.name)) {
+        invalidProp(this, servesProp(0), first, `has app "${this.app}", which makes the default Service name "${this.name}": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters); set name`);
+      }
+    }
 
     checkPort(this, 'port', props.port);
     const targetPort = props.targetPort ?? first.containerPort?.number;
@@ -85,7 +119,7 @@ export class VersionedService extends Construct {
       invalidProp(this, 'targetPort', undefined, `must be given: ${first.node.path} declares no container port`);
     }
     checkPort(this, 'targetPort', targetPort);
-    for (const w of workloads) {
+    for (const w of this.workloads) {
       if (w.containerPort !== undefined && w.containerPort.number !== targetPort) {
         invalidProp(this, 'targetPort', targetPort, `must be a port the pods listen on: ${w.node.path} listens on ${w.containerPort.number}`);
       }
@@ -95,9 +129,7 @@ export class VersionedService extends Construct {
     this.servicePort = { name: portName, port: props.port, targetPort };
 
     const type = props.type ?? 'ClusterIP';
-    if (!['ClusterIP', 'NodePort', 'LoadBalancer'].includes(type)) {
-      invalidProp(this, 'type', type, 'must be "ClusterIP", "NodePort" or "LoadBalancer"');
-    }
+    checkEnum(this, 'type', type, SERVICE_TYPES);
     this.service = new ApiObject(this, 'Resource', {
       apiVersion: 'v1',
       kind: 'Service',

@@ -1,10 +1,12 @@
 import { IConstruct } from 'constructs';
-import { checkDnsLabel, checkLabelValue, checkPort, checkPortName, invalidProp } from './errors';
+import {
+  checkDnsLabel, checkEnum, checkEnvName, checkLabelValue, checkPort, checkPortName, checkStringArray, DNS1123_LABEL, invalidProp, LABEL_VALUE,
+} from './errors';
 import { ResolvedLabelKeys, Track } from './labels';
 import { PodSecurity } from './pod-security';
 import { Probe, ProbeKind } from './probe';
-import { PropShape } from './props';
-import { ContainerResources, Cpu, Memory, renderResources } from './quantity';
+import { checkPlainData, isPlainObject, PropShape } from './props';
+import { ContainerResources, renderResources, RESOURCES_SHAPE } from './quantity';
 
 /** When the kubelet pulls the image. */
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
@@ -111,13 +113,22 @@ export interface IWorkload extends IConstruct {
 }
 
 const PROBE_KINDS: readonly ProbeKind[] = ['readiness', 'liveness', 'startup'];
+const PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
 
-/** Renders and checks the pod template of a one-container workload. Throws on the first bad prop. */
-export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, app: string, podLabels: Record<string, string>): Record<string, any> {
+/**
+ * Renders and checks the pod template of a one-container workload. Throws on the first bad prop.
+ * `appProp` names the prop `app` came from, for the error when the default container name
+ * made from it is invalid.
+ */
+export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, app: string, podLabels: Record<string, string>, appProp = 'app'): Record<string, any> {
   const image = options.image;
   checkImage(scope, image);
+  if (options.containerName !== undefined) {
+    checkDnsLabel(scope, 'containerName', options.containerName);
+  } else if (typeof app !== 'string' || app.length > 63 || !DNS1123_LABEL.test(app)) {
+    invalidProp(scope, appProp, app, 'is also the default container name, which must be a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters): set containerName');
+  }
   const containerName = options.containerName ?? app;
-  checkDnsLabel(scope, 'containerName', containerName);
 
   const ports: Array<{ name: string; containerPort: number }> = [];
   const port = containerPortOf(options);
@@ -131,26 +142,38 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
 
   const probes: Record<string, unknown> = {};
   for (const kind of PROBE_KINDS) {
-    const probe = options[kind];
-    if (probe) probes[`${kind}Probe`] = probe._render(scope, kind, kind, ports);
+    const probe: unknown = options[kind];
+    if (probe === undefined) continue;
+    if (!(probe instanceof Probe)) invalidProp(scope, kind, probe, 'must be a Probe (Probe.http, Probe.tcp or Probe.exec) or left out');
+    probes[`${kind}Probe`] = probe._render(scope, kind, kind, ports);
   }
   if (options.readiness && options.liveness && options.readiness.sameAs(options.liveness)) {
     // A liveness probe identical to readiness restarts pods that are merely busy; make the difference deliberate.
     invalidProp(scope, 'liveness', 'same as readiness', 'must differ from the readiness probe (give it a later initialDelay, a higher failureThreshold or another endpoint)');
   }
 
-  const env = Object.entries(options.env ?? {}).map(([name, value]) => {
-    if (!/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(name)) invalidProp(scope, `env.${name}`, name, 'must be an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)');
-    if (typeof value !== 'string') invalidProp(scope, `env.${name}`, value, 'must be a string');
+  const envMap: unknown = options.env ?? {};
+  if (!isPlainObject(envMap)) invalidProp(scope, 'env', envMap, 'must be an object of variable names to string values');
+  checkPlainData(scope, 'env', envMap);
+  const env = Object.entries(envMap).map(([name, value]) => {
+    checkEnvName(scope, `env.${name}`, name);
+    if (typeof value !== 'string') invalidProp(scope, `env.${name}`, value, 'must be a string (Kubernetes takes only string values: quote numbers and booleans)');
     return { name, value };
   });
+  if (options.command !== undefined) checkStringArray(scope, 'command', options.command);
+  if (options.args !== undefined) checkStringArray(scope, 'args', options.args);
 
   const pullPolicy = options.imagePullPolicy ?? 'IfNotPresent';
-  if (!['Always', 'IfNotPresent', 'Never'].includes(pullPolicy)) {
-    invalidProp(scope, 'imagePullPolicy', pullPolicy, 'must be "Always", "IfNotPresent" or "Never"');
-  }
-  const security = options.security ?? PodSecurity.restricted();
+  checkEnum(scope, 'imagePullPolicy', pullPolicy, PULL_POLICIES);
+  const security: unknown = options.security ?? PodSecurity.restricted();
+  if (!(security instanceof PodSecurity)) invalidProp(scope, 'security', security, 'must be a PodSecurity (PodSecurity.restricted() or PodSecurity.baseline()) or left out');
+  // _podContext checks the options, so it runs before anything else reads them.
+  const podSecurityContext = security._podContext(scope, 'security');
   const tmp = security.writableTmp;
+  const resources = renderResources(scope, 'resources', options.resources);
+  if (options.automountServiceAccountToken !== undefined && typeof options.automountServiceAccountToken !== 'boolean') {
+    invalidProp(scope, 'automountServiceAccountToken', options.automountServiceAccountToken, 'must be true or false or left out');
+  }
 
   const container = {
     name: containerName,
@@ -160,7 +183,7 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
     args: options.args ? [...options.args] : undefined,
     ports: ports.length ? ports : undefined,
     env: env.length ? env : undefined,
-    resources: renderResources(scope, 'resources', options.resources),
+    resources,
     ...probes,
     securityContext: security._containerContext(),
     volumeMounts: tmp ? [{ name: 'tmp', mountPath: '/tmp' }] : undefined,
@@ -169,20 +192,108 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
     metadata: { labels: podLabels },
     spec: {
       automountServiceAccountToken: options.automountServiceAccountToken ?? false,
-      securityContext: security._podContext(scope, 'security'),
+      securityContext: podSecurityContext,
       containers: [container],
       volumes: tmp ? [{ name: 'tmp', emptyDir: {} }] : undefined,
     },
   };
 }
 
-/** Refuses image references without an explicit tag or digest, and `latest`. */
+/** An image reference, split as the distribution reference grammar splits it. */
+export interface ImageReference {
+  /** Registry host and optional port, e.g. `ghcr.io` or `localhost:5000`; undefined for Docker Hub names. */
+  readonly domain?: string;
+  /** Repository path without the domain, e.g. `example/web`. */
+  readonly path: string;
+  /** The tag, e.g. `1.0`; undefined when the reference has none. */
+  readonly tag?: string;
+  /** The digest, e.g. `sha256:…`; undefined when the reference has none. */
+  readonly digest?: string;
+}
+
+/** Why a text is not an image reference: {@link parseImageReference} throws it. */
+export class ImageReferenceError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImageReferenceError';
+  }
+}
+
+const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
+const DOMAIN_COMPONENT = /^(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])$/;
+const TAG = /^[\w][\w.-]{0,127}$/;
+const DIGEST = /^([A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*):([0-9a-fA-F]{32,})$/;
+const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha512: 128 };
+
+/**
+ * Parses an image reference by the distribution reference grammar (what container runtimes
+ * accept): `[host[:port]/]path[:tag][@digest]`. The first component is a registry host when it
+ * holds a `.` or a `:` or is `localhost`; path components are lower-case letters and digits joined
+ * by `.`, `_`, `__` or dashes; a tag is `[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}`; a digest is
+ * `algorithm:hex` (sha256: 64 lower-case hex digits, sha384: 96, sha512: 128); the name is at most
+ * 255 characters. Throws an {@link ImageReferenceError} saying what is wrong.
+ */
+export function parseImageReference(text: string): ImageReference {
+  if (typeof text !== 'string' || text === '') throw new ImageReferenceError('is not an image reference');
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text)) throw new ImageReferenceError('must not start with a URL scheme ("https://"): write "registry/path:tag"');
+  if (/\s|[\u0000-\u001f\u007f]/.test(text)) throw new ImageReferenceError('must not hold whitespace');
+  let rest = text;
+  let digest: string | undefined;
+  const at = rest.indexOf('@');
+  if (at >= 0) {
+    digest = rest.slice(at + 1);
+    rest = rest.slice(0, at);
+    const match = DIGEST.exec(digest);
+    const length = match ? DIGEST_HEX_LENGTH[match[1]] : undefined;
+    if (!match || length === undefined || match[2].length !== length || /[A-F]/.test(match[2])) {
+      throw new ImageReferenceError(`has an invalid digest "${digest}": give "sha256:" and 64 lower-case hex digits (sha384: 96, sha512: 128)`);
+    }
+  }
+  let tag: string | undefined;
+  const lastSlash = rest.lastIndexOf('/');
+  const colon = rest.lastIndexOf(':');
+  if (colon > lastSlash) {
+    tag = rest.slice(colon + 1);
+    rest = rest.slice(0, colon);
+    if (tag === '') throw new ImageReferenceError('has an empty tag after ":": give a tag such as "1.0", or a digest');
+    if (!TAG.test(tag)) throw new ImageReferenceError(`has an invalid tag "${tag}": a tag is 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`);
+  }
+  if (rest.length > 255) throw new ImageReferenceError(`has a name of ${rest.length} characters: at most 255`);
+  const components = rest.split('/');
+  let domain: string | undefined;
+  if (components.length > 1 && (/[.:]/.test(components[0]) || components[0] === 'localhost')) {
+    domain = components.shift()!;
+    const match = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::([0-9]+))?$/.exec(domain);
+    const hostOk = match !== null && (match[1].startsWith('[') || match[1].split('.').every(c => DOMAIN_COMPONENT.test(c)));
+    if (!hostOk) {
+      throw new ImageReferenceError(`has an invalid registry host "${domain}": write host or host:port, e.g. "ghcr.io" or "localhost:5000"`);
+    }
+  }
+  for (const component of components) {
+    if (!PATH_COMPONENT.test(component)) {
+      throw new ImageReferenceError(component === ''
+        ? 'has an empty path component ("//" or a "/" at either end)'
+        : `has an invalid path component "${component}": path components are lower-case letters and digits, joined inside by ".", "_", "__" or "-"`);
+    }
+  }
+  return { domain, path: components.join('/'), tag, digest };
+}
+
+/**
+ * Checks an image reference by the distribution grammar ({@link parseImageReference}) and refuses
+ * references without an explicit tag or digest, and `latest` in any case.
+ */
 export function checkImage(scope: IConstruct, image: string, prop = 'image'): void {
-  if (typeof image !== 'string' || image.trim() === '' || /\s/.test(image)) {
+  if (typeof image !== 'string' || image.trim() === '') {
     invalidProp(scope, prop, image, 'must be an image reference such as "dummy-api:1.0"');
   }
-  const tag = imageTag(image);
-  if ((tag === undefined && !image.includes('@')) || tag === 'latest') {
+  let ref: ImageReference;
+  try {
+    ref = parseImageReference(image);
+  } catch (e) {
+    invalidProp(scope, prop, image, `${(e as Error).message}; an image reference looks like "ghcr.io/example/web:1.0"`);
+  }
+  if ((ref.tag === undefined && ref.digest === undefined) || ref.tag?.toLowerCase() === 'latest') {
     invalidProp(scope, prop, image, 'must carry an explicit tag other than "latest", or a digest, e.g. "dummy-api:1.0": "latest" changes under you');
   }
 }
@@ -192,26 +303,36 @@ export function containerPortOf(options: Pick<ContainerOptions, 'port' | 'portNa
   return options.port !== undefined ? { name: options.portName ?? 'http', number: options.port } : undefined;
 }
 
-/** The tag of an image reference, or undefined when it has none. */
+/** The tag of an image reference, or undefined when it has none (or is not an image reference). */
 export function imageTag(image: string): string | undefined {
-  const withoutDigest = image.split('@')[0];
-  const lastSegment = withoutDigest.slice(withoutDigest.lastIndexOf('/') + 1);
-  const colon = lastSegment.lastIndexOf(':');
-  return colon >= 0 ? lastSegment.slice(colon + 1) : undefined;
+  try {
+    return parseImageReference(image).tag;
+  } catch {
+    return undefined;
+  }
 }
 
-/** The version label's value, checked as a label value: the explicit version, else the image tag. */
+/**
+ * The version label's value, checked as a label value: the explicit version, else the image tag
+ * (a tag that is no label value is reported as `image`, the prop it came from).
+ */
 export function resolveVersion(scope: IConstruct, options: ContainerOptions): string {
   checkImage(scope, options.image);
-  const version = options.version ?? imageTag(options.image);
-  if (version === undefined) {
-    invalidProp(scope, 'version', undefined, 'must be given when the image has no tag (it fills the version label)');
+  if (options.version !== undefined) {
+    checkLabelValue(scope, 'version', options.version);
+    return options.version;
   }
-  checkLabelValue(scope, 'version', version);
-  return version;
+  const tag = imageTag(options.image);
+  if (tag === undefined) {
+    invalidProp(scope, 'version', undefined, `must be given when the image has no tag (it fills the version label; ${JSON.stringify(options.image)} has only a digest)`);
+  }
+  if (tag.length > 63 || !LABEL_VALUE.test(tag)) {
+    invalidProp(scope, 'image', options.image, `has the tag "${tag}", which fills the version label but is not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit): set version`);
+  }
+  return tag;
 }
 
-/** The runtime shape of {@link ContainerOptions}, for `checkProps` (JavaScript callers, casts, typos). */
+/** @internal The runtime shape of {@link ContainerOptions}, for `checkProps` (JavaScript callers, casts, typos). */
 export const CONTAINER_OPTIONS_SHAPE: PropShape = {
   image: 'string',
   version: 'string',
@@ -219,19 +340,17 @@ export const CONTAINER_OPTIONS_SHAPE: PropShape = {
   port: 'number',
   portName: 'string',
   env: 'map',
-  resources: {
-    cpu: { request: Cpu, limit: Cpu },
-    memory: { request: Memory, limit: Memory },
-  },
+  resources: RESOURCES_SHAPE,
   imagePullPolicy: 'string',
   readiness: Probe,
   liveness: Probe,
   startup: Probe,
-  command: 'array',
-  args: 'array',
+  // Checked by renderPodTemplate, which says that a single string is not split into words.
+  command: 'any',
+  args: 'any',
   security: PodSecurity,
   automountServiceAccountToken: 'boolean',
 };
 
-/** The runtime shape of {@link LabelKeys}. */
+/** @internal The runtime shape of {@link LabelKeys}. */
 export const LABEL_KEYS_SHAPE: PropShape = { app: 'string', track: 'string', version: 'string' };

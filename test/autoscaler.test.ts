@@ -66,9 +66,9 @@ describe('Autoscaler', () => {
     };
     test.each([
       ['minReplicas exceeds maxReplicas', { minReplicas: 11 }, undefined, /test\/hpa: 'minReplicas' is 11: must be less than or equal to maxReplicas \(10\)/],
-      ['minReplicas is zero', { minReplicas: 0 }, undefined, /test\/hpa: 'minReplicas' is 0: must be a whole number >= 1/],
+      ['minReplicas is zero', { minReplicas: 0 }, undefined, /test\/hpa: 'minReplicas' is 0: must be a whole number from 1 to 2147483647/],
       ['maxReplicas is not whole', { maxReplicas: 2.5 }, undefined, /test\/hpa: 'maxReplicas' is 2.5/],
-      ['utilization is zero', { metrics: [ScalingMetric.cpuUtilization(0)] }, undefined, /test\/hpa: 'metrics\[0\].utilization' is 0: must be a whole percentage above 0/],
+      ['utilization is zero', { metrics: [ScalingMetric.cpuUtilization(0)] }, undefined, /test\/hpa: 'metrics\[0\].utilization' is 0: must be a whole percentage from 1 to 2147483647/],
       ['utilization is negative', { metrics: [ScalingMetric.memoryUtilization(-10)] }, undefined, /'metrics\[0\].utilization' is -10/],
       ['the target lacks the CPU request', {}, { app: 'shop', image: 'shop:1.0' }, /test\/hpa: 'metrics\[0\]' is "cpu utilization 80%": needs a cpu request on test\/stable/],
       ['the target lacks the memory request', { metrics: [ScalingMetric.memoryUtilization(75)] }, { app: 'shop', image: 'shop:1.0', resources: { cpu: { request: Cpu.millis(1) } } }, /'metrics\[0\]' is "memory utilization 75%": needs a memory request/],

@@ -1,5 +1,6 @@
 import * as fc from 'fast-check';
-import { Autoscaler, CanaryDeployment, Cpu, splitReplicas, StableDeployment, warningsOf } from '../lib';
+import { k8s } from 'cdk8s-plus-27';
+import { Autoscaler, CanaryDeployment, Cpu, HostIngress, NginxCanary, splitReplicas, StableDeployment, VersionedService, warningsOf } from '../lib';
 import { find, newChart, synth } from './support/synth';
 
 const stableProps = {
@@ -52,17 +53,49 @@ describe('CanaryDeployment', () => {
     expect(canary.effectivePercent).toBe(25);
   });
 
-  test('an autoscaled stable leaves replicas out and warns how the canary share moves', () => {
+  test('an autoscaled stable behind a Service of both tracks leaves replicas out and warns how the canary share moves', () => {
     const chart = newChart();
     const stable = new StableDeployment(chart, 'stable', stableProps);
     const canary = new CanaryDeployment(chart, 'canary', { stable, image: 'shop:2.0', replicas: 1 });
+    new VersionedService(chart, 'service', { serves: [stable, canary], port: 80 });
     new Autoscaler(chart, 'hpa', { target: stable, minReplicas: 1, maxReplicas: 10 });
     const out = synth(chart);
     expect(find(out, 'Deployment', 'shop-stable').spec).not.toHaveProperty('replicas');
     expect(canary.effectivePercent).toBeUndefined();
     expect(warningsOf(chart)).toEqual([
-      expect.stringMatching(/\[test\/canary\] .*1 canary pod\(s\) beside 1\.\.10 stable pods is 50% down to 9\.09%/),
+      '[test/canary] the canary\'s traffic share moves while test/stable autoscales: 1 canary pod(s) beside 1..10 stable pods is 50% down to 9.09% '
+      + 'of the traffic of the Service at test/service, which selects both tracks. Use ingress weights (a HostIngress canary over one Service per track) for a fixed share.',
     ]);
+  });
+
+  test('the share warning also fires for a plain Service whose selector catches both tracks', () => {
+    const chart = newChart();
+    const stable = new StableDeployment(chart, 'stable', stableProps);
+    new CanaryDeployment(chart, 'canary', { stable, image: 'shop:2.0', replicas: 1 });
+    new k8s.KubeService(chart, 'plain', { metadata: { name: 'shop' }, spec: { selector: { 'app.kubernetes.io/name': 'shop' }, ports: [{ port: 80 }] } });
+    new Autoscaler(chart, 'hpa', { target: stable, minReplicas: 1, maxReplicas: 10 });
+    synth(chart);
+    expect(warningsOf(chart)).toEqual([expect.stringContaining('of the traffic of the Service at test/plain, which selects both tracks')]);
+  });
+
+  test('no share warning when ingress weights split the traffic (one Service per track), nor without any Service', () => {
+    const chart = newChart();
+    const stable = new StableDeployment(chart, 'stable', stableProps);
+    const canary = new CanaryDeployment(chart, 'canary', { stable, image: 'shop:2.0', replicas: 1 });
+    const stableService = new VersionedService(chart, 'stable-service', { serves: stable, port: 80 });
+    const canaryService = new VersionedService(chart, 'canary-service', { serves: canary, port: 80 });
+    const primary = new HostIngress(chart, 'ingress', { rules: [{ host: 'shop.example.com', service: stableService }] });
+    new HostIngress(chart, 'ingress-canary', { canary: { primary, split: NginxCanary.weight(10) }, rules: [{ host: 'shop.example.com', service: canaryService }] });
+    new Autoscaler(chart, 'hpa', { target: stable, minReplicas: 1, maxReplicas: 10 });
+    synth(chart);
+    expect(warningsOf(chart)).toEqual([]);
+
+    const bare = newChart();
+    const s2 = new StableDeployment(bare, 'stable', stableProps);
+    new CanaryDeployment(bare, 'canary', { stable: s2, image: 'shop:2.0', replicas: 1 });
+    new Autoscaler(bare, 'hpa', { target: s2, minReplicas: 1, maxReplicas: 10 });
+    synth(bare);
+    expect(warningsOf(bare)).toEqual([]);
   });
 
   test('promotion is one line: the stable takes the canary image', () => {
@@ -94,7 +127,7 @@ describe('CanaryDeployment', () => {
       ['weight and replicas are both set', { weight: 25, totalReplicas: 4, replicas: 1 }, {}, /test\/canary: 'replicas' is 1: must not be set together with weight/],
       ['the weight split contradicts the stable replicas', { weight: 25, totalReplicas: 4 }, { replicas: 5 }, /test\/canary: 'weight' is 25: leaves 3 of 4 pods for stable, but test\/stable sets replicas to 5/],
       ['canary replicas are negative', { replicas: -1 }, {}, /test\/canary: 'replicas' is -1/],
-      ['totalReplicas is zero', { weight: 25, totalReplicas: 0 }, {}, /test\/canary: 'totalReplicas' is 0: must be a whole number of pods >= 1/],
+      ['totalReplicas is zero', { weight: 25, totalReplicas: 0 }, {}, /test\/canary: 'totalReplicas' is 0: must be a whole number from 1 to 2147483647/],
     ])('%s', (_name, props, stableOverrides, message) => {
       expect(withStable(props, stableOverrides)).toThrow(message);
     });

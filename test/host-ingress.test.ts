@@ -72,9 +72,9 @@ describe('HostIngress', () => {
 
   describe('fails if', () => {
     test.each([
-      ['a host is not a DNS name', { host: 'Tutorial_API.com' }, /test\/ingress: 'rules\[0\].host' is "Tutorial_API.com": must be a DNS-1123 subdomain/],
+      ['a host is not a DNS name', { host: 'Tutorial_API.com' }, /test\/ingress: 'rules\[0\].host' is "Tutorial_API.com": must be a DNS host name/],
       ['a host is a bare word', { host: 'shop' }, /test\/ingress: 'rules\[0\].host' is "shop": must be a fully qualified host name/],
-      ['the path is relative', { host: 'a.example.com', path: 'api' }, /test\/ingress: 'rules\[0\].path' is "api": must start with "\/"/],
+      ['the path is relative', { host: 'a.example.com', path: 'api' }, /test\/ingress: 'rules\[0\].path' is "api": must be an absolute URL path: start with "\/"/],
       ['the port is not on the service', { host: 'a.example.com', port: 9999 }, /test\/ingress: 'rules\[0\].port' is 9999: must be a port of test\/stable-svc/],
       ['the port name is not on the service', { host: 'a.example.com', port: 'grpc' }, /'rules\[0\].port' is "grpc": must be a port of test\/stable-svc/],
       ['the TLS secret name is invalid', { host: 'a.example.com', tlsSecret: 'Bad Secret' }, /'rules\[0\].tlsSecret' is "Bad Secret"/],
@@ -113,5 +113,32 @@ describe('HostIngress', () => {
       new HostIngress(chart, 'empty');
       expect(() => synth(chart)).toThrow(/\[test\/empty\] 'rules' is \[\]: must hold at least one host rule/);
     });
+  });
+});
+
+describe('HostIngress hosts and paths', () => {
+  test('a wildcard host (whole leftmost label) and clean paths are accepted', () => {
+    const { chart, stableSvc } = services();
+    new HostIngress(chart, 'ing', {
+      rules: [
+        { host: '*.example.com', service: stableSvc },
+        { host: 'api.example.com', path: '/v1/users.json', pathType: 'Exact', service: stableSvc },
+        { host: 'api.example.com', path: '/a%20b/~me', service: stableSvc },
+      ],
+    });
+    expect(find(synth(chart), 'Ingress').spec.rules.map((r: any) => r.host)).toEqual(['*.example.com', 'api.example.com']);
+  });
+
+  test.each([
+    ['*example.com', '/'], ['*.*.example.com', '/'], ['192.168.0.1', '/'], ['[::1]', '/'],
+  ])('host %s is refused', (host, path) => {
+    const { chart, stableSvc } = services();
+    expect(() => new HostIngress(chart, 'ing', { rules: [{ host, path, service: stableSvc }] })).toThrow(/test\/ing: 'rules\[0\].host' is .*: must be a DNS host name/);
+  });
+
+  test.each(['/a/./b', '/a/..', '/a/.', '/a%2fb', '/a?b=1', '/a#top', '/a\tb', '/{x}'])('path %j is refused', path => {
+    const { chart, stableSvc } = services();
+    expect(() => new HostIngress(chart, 'ing', { rules: [{ host: 'a.example.com', path, service: stableSvc }] }))
+      .toThrow(`test/ing: 'rules[0].path' is ${JSON.stringify(path)}: must be an absolute URL path`);
   });
 });

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import {
-  Cpu, IntOrPercent, Memory, PodSecurity, Probe, StableDeployment, UpdateStrategy,
+  CanaryDeployment, Cpu, IntOrPercent, Memory, parseImageReference, PodSecurity, Probe, StableDeployment, UpdateStrategy,
 } from '../lib';
 import { find, newChart, synth } from './support/synth';
 
@@ -57,7 +57,7 @@ describe('StableDeployment', () => {
   test('replicas default to 1 and can be set', () => {
     const chart = newChart();
     new StableDeployment(chart, 'a', { ...base, name: 'a' });
-    new StableDeployment(chart, 'b', { ...base, name: 'b', replicas: 4 });
+    new StableDeployment(chart, 'b', { ...base, app: 'cart', name: 'b', replicas: 4 });
     const out = synth(chart);
     expect(find(out, 'Deployment', 'a').spec.replicas).toBe(1);
     expect(find(out, 'Deployment', 'b').spec.replicas).toBe(4);
@@ -106,7 +106,7 @@ describe('StableDeployment', () => {
       strategy: UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.count(1), maxUnavailable: IntOrPercent.percent(0) }),
       minReady: Duration.seconds(5), progressDeadline: Duration.minutes(2), revisionHistoryLimit: 3,
     });
-    new StableDeployment(chart, 'b', { ...base, name: 'b', strategy: UpdateStrategy.recreate() });
+    new StableDeployment(chart, 'b', { ...base, app: 'cart', name: 'b', strategy: UpdateStrategy.recreate() });
     const out = synth(chart);
     const a = find(out, 'Deployment', 'a').spec;
     expect(a.strategy).toEqual({ type: 'RollingUpdate', rollingUpdate: { maxSurge: 1, maxUnavailable: '0%' } });
@@ -117,7 +117,7 @@ describe('StableDeployment', () => {
   describe('fails if', () => {
     const build = (props: object) => () => new StableDeployment(newChart(), 'web', { ...base, ...props });
     test.each([
-      ['replicas is zero', { replicas: 0 }, /test\/web: 'replicas' is 0: must be a whole number >= 1/],
+      ['replicas is zero', { replicas: 0 }, /test\/web: 'replicas' is 0: must be a whole number from 1 to 2147483647/],
       ['replicas is negative', { replicas: -2 }, /test\/web: 'replicas' is -2/],
       ['replicas is not whole', { replicas: 1.5 }, /test\/web: 'replicas' is 1.5/],
       ['the port is out of range', { port: 70000 }, /test\/web: 'port' is 70000: must be a whole number from 1 to 65535/],
@@ -145,5 +145,48 @@ describe('StableDeployment', () => {
     ])('%s', (_name, props, message) => {
       expect(build(props)).toThrow(message);
     });
+  });
+});
+
+describe('parseImageReference (the distribution reference grammar)', () => {
+  test.each([
+    ['dummy-api:1.0', { path: 'dummy-api', tag: '1.0' }],
+    ['ghcr.io/example/web:1.0', { domain: 'ghcr.io', path: 'example/web', tag: '1.0' }],
+    ['localhost:5000/web:V1.0_rc', { domain: 'localhost:5000', path: 'web', tag: 'V1.0_rc' }],
+    ['localhost/web:1', { domain: 'localhost', path: 'web', tag: '1' }],
+    ['[::1]:5000/web:1', { domain: '[::1]:5000', path: 'web', tag: '1' }],
+    ['my_org/web__api.v2--x:1', { path: 'my_org/web__api.v2--x', tag: '1' }],
+    [`web@sha256:${'0'.repeat(64)}`, { path: 'web', digest: `sha256:${'0'.repeat(64)}` }],
+    [`web:1.0@sha512:${'f'.repeat(128)}`, { path: 'web', tag: '1.0', digest: `sha512:${'f'.repeat(128)}` }],
+  ])('accepts %s', (image, parts) => {
+    expect(parseImageReference(image)).toEqual({ domain: undefined, tag: undefined, digest: undefined, ...parts });
+  });
+
+  test.each([
+    ['web:', 'has an empty tag after ":"'],
+    ['https://ghcr.io/web:1.0', 'must not start with a URL scheme'],
+    ['a//b:1', 'has an empty path component'],
+    ['Web:1', 'has an invalid path component "Web"'],
+    ['web___x:1', 'has an invalid path component "web___x"'],
+    [`web:${'a'.repeat(129)}`, 'has an invalid tag'],
+    [`web@sha256:${'A'.repeat(64)}`, 'has an invalid digest'],
+    [`web@sha384:${'a'.repeat(64)}`, 'has an invalid digest'],
+    ['ghcr.io:x/web:1', 'has an invalid registry host "ghcr.io:x"'],
+    [`${'a'.repeat(256)}:1`, 'has a name of 256 characters: at most 255'],
+  ])('refuses %s', (image, reason) => {
+    expect(() => parseImageReference(image)).toThrow(reason);
+  });
+
+  test('a digest-only image is valid with an explicit version, which fills the version label', () => {
+    const chart = newChart();
+    new StableDeployment(chart, 'web', { app: 'web', image: `web@sha256:${'0'.repeat(64)}`, version: '1.4.2' });
+    expect(find(synth(chart), 'Deployment').metadata.labels['app.kubernetes.io/version']).toBe('1.4.2');
+  });
+
+  test('a canary does not inherit the stable\'s name', () => {
+    const chart = newChart();
+    const stable = new StableDeployment(chart, 'stable', { app: 'web', name: 'web-main', image: 'web:1.0' });
+    new CanaryDeployment(chart, 'canary', { stable, image: 'web:2.0' });
+    expect(synth(chart).map(m => m.metadata.name)).toEqual(['web-main', 'web-canary']);
   });
 });
