@@ -4,8 +4,9 @@ import type {
   AnalysisTemplateSpecMetricsProvider,
 } from '../imports/argoproj.io';
 import { Wire } from './argo-wire';
-import { invalidProp, wholeSeconds } from './errors';
+import { checkEnum, checkInt, INT32_MAX, invalidProp, wholeSeconds } from './errors';
 import { PodSecurity } from './pod-security';
+import { checkProps, isPlainObject, PropShape } from './props';
 import { checkImage } from './workload';
 
 /**
@@ -89,36 +90,44 @@ export class Condition {
    * Without a failure condition a measurement that does not pass fails.
    */
   public static expr(success: string | undefined, failure?: string, shape: ResultShape = 'any'): Condition {
-    return new Condition(shape, success, failure, 'a hand-written condition');
+    return new Condition(shape, success, failure, 'a hand-written condition', undefined, undefined, { success, failure, shape });
   }
 
   private static scalar(op: Comparison, threshold: number, options: ScalarConditionOptions): Condition {
+    if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onNaN');
     const t = threshold;
     const onNaN = options.onNaN ?? 'fail';
     const describe = `scalar ${op} ${t}`;
     // NaN compares false with everything, so the plain comparison already fails on NaN.
-    if (onNaN === 'fail') return new Condition('scalar', `result ${op} ${t}`, undefined, describe, t);
-    if (onNaN === 'pass') return new Condition('scalar', `isNaN(result) || result ${op} ${t}`, undefined, describe, t);
-    return new Condition('scalar', `result ${op} ${t}`, `result ${NEGATION[op]} ${t}`, describe, t, onNaN);
+    if (onNaN === 'fail') return new Condition('scalar', `result ${op} ${t}`, undefined, describe, t, onNaN, options);
+    if (onNaN === 'pass') return new Condition('scalar', `isNaN(result) || result ${op} ${t}`, undefined, describe, t, onNaN, options);
+    return new Condition('scalar', `result ${op} ${t}`, `result ${NEGATION[op]} ${t}`, describe, t, onNaN, options);
   }
 
   private static vectorFirst(op: Comparison, threshold: number, options: VectorConditionOptions): Condition {
+    if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onEmpty');
     const t = threshold;
     const onEmpty = options.onEmpty ?? 'fail';
     const describe = `first element ${op} ${t}`;
-    if (onEmpty === 'fail') return new Condition('vector', `len(result) > 0 && result[0] ${op} ${t}`, undefined, describe, t);
-    if (onEmpty === 'pass') return new Condition('vector', `len(result) == 0 || result[0] ${op} ${t}`, undefined, describe, t);
-    return new Condition('vector', `len(result) > 0 && result[0] ${op} ${t}`, `len(result) > 0 && result[0] ${NEGATION[op]} ${t}`, describe, t, onEmpty);
+    if (onEmpty === 'fail') return new Condition('vector', `len(result) > 0 && result[0] ${op} ${t}`, undefined, describe, t, onEmpty, options);
+    if (onEmpty === 'pass') return new Condition('vector', `len(result) == 0 || result[0] ${op} ${t}`, undefined, describe, t, onEmpty, options);
+    return new Condition('vector', `len(result) > 0 && result[0] ${op} ${t}`, `len(result) > 0 && result[0] ${NEGATION[op]} ${t}`, describe, t, onEmpty, options);
   }
 
   private static vectorAll(op: Comparison, threshold: number, options: VectorConditionOptions): Condition {
+    if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onEmpty');
     const t = threshold;
     const onEmpty = options.onEmpty ?? 'fail';
     const describe = `every element ${op} ${t}`;
-    if (onEmpty === 'fail') return new Condition('vector', `len(result) > 0 && all(result, {# ${op} ${t}})`, undefined, describe, t);
+    if (onEmpty === 'fail') return new Condition('vector', `len(result) > 0 && all(result, {# ${op} ${t}})`, undefined, describe, t, onEmpty, options);
     // all() of an empty list is true.
-    if (onEmpty === 'pass') return new Condition('vector', `all(result, {# ${op} ${t}})`, undefined, describe, t);
-    return new Condition('vector', `len(result) > 0 && all(result, {# ${op} ${t}})`, `any(result, {# ${NEGATION[op]} ${t}})`, describe, t, onEmpty);
+    if (onEmpty === 'pass') return new Condition('vector', `all(result, {# ${op} ${t}})`, undefined, describe, t, onEmpty, options);
+    return new Condition('vector', `len(result) > 0 && all(result, {# ${op} ${t}})`, `any(result, {# ${NEGATION[op]} ${t}})`, describe, t, onEmpty, options);
+  }
+
+  /** A threshold that is not a number or options that are not an object: kept as given, so the metric's check names them. */
+  private static unusable(threshold: number, options: unknown, key: string): Condition {
+    return new Condition('any', undefined, undefined, 'a condition with unusable options', threshold, undefined, options, key);
   }
 
   private constructor(
@@ -132,15 +141,24 @@ export class Condition {
     public readonly description: string,
     private readonly threshold?: number,
     private readonly missing?: MissingResult,
+    /** The options (or, for `expr`, the arguments) as given, checked by `_check`. */
+    private readonly given?: unknown,
+    private readonly optionKey?: string,
   ) {}
 
   /** @internal Checks the condition for a metric whose result has `metricShape`. */
   public _check(scope: IConstruct, prop: string, metricShape: ResultShape): void {
-    if (this.threshold !== undefined && !Number.isFinite(this.threshold)) {
-      invalidProp(scope, prop, this.threshold, 'must compare with a finite number');
-    }
-    if (this.missing !== undefined && !['fail', 'pass', 'inconclusive'].includes(this.missing)) {
-      invalidProp(scope, prop, this.missing, 'must treat a missing result as "fail", "pass" or "inconclusive"');
+    if (this.description === 'a hand-written condition') {
+      checkProps(scope, this.given, { success: 'string', failure: 'string', shape: 'string' }, `${prop}.`);
+      checkEnum(scope, `${prop}.shape`, this.shape, ['scalar', 'vector', 'any']);
+    } else {
+      if (typeof this.threshold !== 'number' || !Number.isFinite(this.threshold)) {
+        invalidProp(scope, `${prop}.threshold`, this.threshold, 'must be a finite number');
+      }
+      if (this.optionKey !== undefined) invalidProp(scope, `${prop}.options`, this.given, 'must be an object of options, e.g. { ' + this.optionKey + ": 'fail' }");
+      const key = this.shape === 'scalar' ? 'onNaN' : 'onEmpty';
+      checkProps(scope, this.given, { [key]: 'string' }, `${prop}.`);
+      checkEnum(scope, `${prop}.${key}`, this.missing, ['fail', 'pass', 'inconclusive']);
     }
     if (this.successCondition === undefined && this.failureCondition === undefined) {
       invalidProp(scope, prop, undefined, 'must have a success or a failure condition');
@@ -362,7 +380,11 @@ export function checkExpr(text: string, shape: ResultShape): string | undefined 
 
 /** Options of a Prometheus metric. */
 export interface PrometheusProviderProps {
-  /** Prometheus base URL, e.g. `http://prometheus.monitoring.svc.cluster.local:9090`. */
+  /**
+   * Prometheus base URL, e.g. `http://prometheus.monitoring.svc.cluster.local:9090`. Never put
+   * credentials in it (`user:password@` is refused): send them in `headers` from an argument
+   * that reads a Secret (`args: { token: { fromSecret: { name, key } } }`).
+   */
   readonly address: string;
   /** A PromQL instant query; `{{args.name}}` placeholders are filled from the template's args. */
   readonly query: string;
@@ -376,11 +398,19 @@ export interface PrometheusProviderProps {
    * @default false
    */
   readonly insecure?: boolean;
+  /**
+   * Request headers, e.g. `{ Authorization: 'Bearer {{args.token}}' }` with a secret-backed `token` argument.
+   * @default - none
+   */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Options of a web metric. */
 export interface WebProviderProps {
-  /** URL to call; `{{args.name}}` placeholders are filled from the template's args. */
+  /**
+   * URL to call; `{{args.name}}` placeholders are filled from the template's args. Never put
+   * credentials in it (`user:password@` is refused): send them in `headers`.
+   */
   readonly url: string;
   /**
    * JSONPath of the value that becomes `result`, e.g. `{$.data.ok}`.
@@ -393,7 +423,7 @@ export interface WebProviderProps {
    */
   readonly method?: 'GET' | 'POST' | 'PUT';
   /**
-   * Request headers.
+   * Request headers, e.g. `{ Authorization: 'Bearer {{args.token}}' }` with a secret-backed `token` argument.
    * @default - none
    */
   readonly headers?: Readonly<Record<string, string>>;
@@ -431,17 +461,35 @@ export interface JobProviderProps {
    */
   readonly backoffLimit?: number;
   /**
+   * How long the Job may run, counted from its creation (`activeDeadlineSeconds`). A Job whose
+   * pod never starts (image pull error, no node fits) then fails the measurement instead of
+   * holding the analysis, and the rollout, forever (Argo Rollouts issue #3562).
+   * @default Duration.minutes(10)
+   */
+  readonly activeDeadline?: Duration;
+  /**
    * Pod and container security context.
    * @default PodSecurity.restricted()
    */
   readonly security?: PodSecurity;
 }
 
+/** The default `activeDeadline` of a job metric. */
+export const DEFAULT_JOB_DEADLINE = Duration.minutes(10);
+
 /** Which provider a {@link MetricProvider} is, with its props. */
 export type ProviderSpec =
   | { readonly kind: 'prometheus'; readonly props: PrometheusProviderProps }
   | { readonly kind: 'web'; readonly props: WebProviderProps }
   | { readonly kind: 'job'; readonly props: JobProviderProps };
+
+const PROMETHEUS_SHAPE: PropShape = { address: 'string!', query: 'string!', timeout: Duration, insecure: 'boolean', headers: 'map' };
+const WEB_SHAPE: PropShape = {
+  url: 'string!', jsonPath: 'string', method: 'string', headers: 'map', body: 'string', timeout: Duration, resultShape: 'string',
+};
+const JOB_SHAPE: PropShape = {
+  image: 'string!', command: 'array!', args: 'array', backoffLimit: 'number', activeDeadline: Duration, security: PodSecurity,
+};
 
 /** Where a metric's measurements come from. One provider per metric, by construction. */
 export class MetricProvider {
@@ -465,52 +513,64 @@ export class MetricProvider {
     return this.spec.kind;
   }
 
-  /** The PromQL query, for Prometheus metrics. */
+  /** The PromQL query, for Prometheus metrics whose props are usable (checked by `_render`). */
   public get query(): string | undefined {
-    return this.spec.kind === 'prometheus' ? this.spec.props.query : undefined;
+    const props: unknown = this.spec.props;
+    return this.spec.kind === 'prometheus' && isPlainObject(props) && typeof props.query === 'string' ? props.query : undefined;
   }
 
-  /** @internal Renders the provider; `query` is the query as written (placeholders kept). */
+  /** @internal Checks the props and renders the provider; `query` is the query as written (placeholders kept). */
   public _render(scope: IConstruct, prop: string): Wire<AnalysisTemplateSpecMetricsProvider> {
     const s = this.spec;
     if (s.kind === 'prometheus') {
-      checkUrl(scope, `${prop}.address`, s.props.address);
+      checkProps(scope, s.props, PROMETHEUS_SHAPE, `${prop}.`);
+      checkHttpUrl(scope, `${prop}.address`, s.props.address);
       return {
         prometheus: {
           address: s.props.address,
           query: s.props.query,
           timeout: wholeSeconds(scope, `${prop}.timeout`, s.props.timeout, 1),
           insecure: s.props.insecure,
+          headers: renderHeaders(scope, `${prop}.headers`, s.props.headers),
         },
       };
     }
     if (s.kind === 'web') {
-      checkUrl(scope, `${prop}.url`, s.props.url);
+      checkProps(scope, s.props, WEB_SHAPE, `${prop}.`);
+      checkHttpUrl(scope, `${prop}.url`, s.props.url);
       const method = s.props.method ?? 'GET';
-      if (!['GET', 'POST', 'PUT'].includes(method)) invalidProp(scope, `${prop}.method`, method, 'must be "GET", "POST" or "PUT"');
+      checkEnum(scope, `${prop}.method`, method, ['GET', 'POST', 'PUT']);
+      if (s.props.resultShape !== undefined) checkEnum(scope, `${prop}.resultShape`, s.props.resultShape, ['scalar', 'vector', 'any']);
       if (s.props.body !== undefined && method === 'GET') invalidProp(scope, `${prop}.body`, s.props.body, 'needs method "POST" or "PUT"');
-      const headers = Object.entries(s.props.headers ?? {}).map(([key, value]) => ({ key, value }));
       return {
         web: {
           url: s.props.url,
           method: s.props.method,
           jsonPath: s.props.jsonPath,
-          headers: headers.length ? headers : undefined,
+          headers: renderHeaders(scope, `${prop}.headers`, s.props.headers),
           body: s.props.body,
           timeoutSeconds: wholeSeconds(scope, `${prop}.timeout`, s.props.timeout, 1),
         },
       };
     }
     const p = s.props;
+    checkProps(scope, p, JOB_SHAPE, `${prop}.`);
     checkImage(scope, p.image, `${prop}.image`);
-    if (!p.command || p.command.length === 0) invalidProp(scope, `${prop}.command`, p.command, 'must name a command to run');
+    if (p.command.length === 0) invalidProp(scope, `${prop}.command`, p.command, 'must name a command to run');
+    for (const [key, list] of [['command', p.command], ['args', p.args ?? []]] as const) {
+      list.forEach((item, i) => {
+        if (typeof item !== 'string') invalidProp(scope, `${prop}.${key}[${i}]`, item, 'must be a string');
+      });
+    }
     const backoffLimit = p.backoffLimit ?? 0;
-    if (!Number.isInteger(backoffLimit) || backoffLimit < 0) invalidProp(scope, `${prop}.backoffLimit`, backoffLimit, 'must be a whole number >= 0');
+    checkInt(scope, `${prop}.backoffLimit`, backoffLimit, 0);
+    const activeDeadlineSeconds = wholeSeconds(scope, `${prop}.activeDeadline`, p.activeDeadline ?? DEFAULT_JOB_DEADLINE, 1, INT32_MAX);
     const security = p.security ?? PodSecurity.restricted();
     return {
       job: {
         spec: {
           backoffLimit,
+          activeDeadlineSeconds,
           template: {
             spec: {
               restartPolicy: 'Never',
@@ -531,15 +591,39 @@ export class MetricProvider {
   }
 }
 
-function checkUrl(scope: IConstruct, prop: string, value: string): void {
-  // Placeholders are filled by Argo; check the rest with a stand-in host.
-  const candidate = typeof value === 'string' ? value.replace(/\{\{[^}]*\}\}/g, 'x') : value;
-  let ok = false;
-  try {
-    const url = new URL(candidate);
-    ok = (url.protocol === 'http:' || url.protocol === 'https:') && url.host !== '';
-  } catch {
-    ok = false;
+// RFC 9110 token characters: what a header name may hold.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+function renderHeaders(scope: IConstruct, prop: string, headers: Readonly<Record<string, string>> | undefined): Array<{ key: string; value: string }> | undefined {
+  const entries = Object.entries(headers ?? {});
+  for (const [key, value] of entries) {
+    if (!HEADER_NAME.test(key)) invalidProp(scope, `${prop}.${key}`, key, 'must be an HTTP header name: letters, digits and !#$%&\'*+.^_`|~-');
+    // A line break would start another header (or the body): header injection.
+    if (typeof value !== 'string' || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
+      invalidProp(scope, `${prop}.${key}`, value, 'must be a header value: a string without line breaks or control characters');
+    }
   }
-  if (!ok) invalidProp(scope, prop, value, 'must be an absolute http(s) URL such as "http://prometheus.monitoring.svc:9090"');
+  return entries.length ? entries.map(([key, value]) => ({ key, value })) : undefined;
+}
+
+/** What to do instead of writing credentials into an address or URL. */
+export const SECRET_HINT = 'put the credential in a Secret and send it as a header from a secret-backed argument: '
+  + "args: { token: { fromSecret: { name: 'prometheus-auth', key: 'token' } } }, headers: { Authorization: 'Bearer {{args.token}}' }";
+
+/** Checks an absolute http(s) URL without credentials in it; `{{args.x}}` placeholders are allowed. */
+export function checkHttpUrl(scope: IConstruct, prop: string, value: string): void {
+  // Placeholders are filled by Argo; check the rest with a stand-in host.
+  const candidate = value.replace(/\{\{[^}]*\}\}/g, 'x');
+  let url: URL | undefined;
+  try {
+    url = new URL(candidate);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.host === '' || /\s/.test(value)) {
+    invalidProp(scope, prop, value, 'must be an absolute http(s) URL such as "http://prometheus.monitoring.svc:9090"');
+  }
+  if (url.username !== '' || url.password !== '') {
+    invalidProp(scope, prop, value, `must not carry credentials (user:password@): they would sit in plain text in the manifest; ${SECRET_HINT}`);
+  }
 }

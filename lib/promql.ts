@@ -76,10 +76,24 @@ function typeOf(node: SyntaxNode, query: string): PromQLType {
     if (got !== want) throw new PromQLError(`${where} expects ${describe(want)} but ${JSON.stringify(text(n))} is ${describe(got)}`, n.from);
   };
   switch (node.name) {
-    case 'NumberDurationLiteral': return 'scalar';
+    case 'NumberDurationLiteral': {
+      // Prometheus parses numbers with Go's strconv.ParseFloat, which refuses values beyond float64.
+      const literal = text(node);
+      if (/^[0-9.]+(e[+-]?[0-9]+)?$/i.test(literal) && !Number.isFinite(Number(literal))) {
+        throw new PromQLError(`has a number out of range: ${literal}`, node.from);
+      }
+      return 'scalar';
+    }
     case 'StringLiteral': return 'string';
     case 'VectorSelector': return 'vector';
-    case 'MatrixSelector': case 'SubqueryExpr': return 'matrix';
+    case 'MatrixSelector': case 'SubqueryExpr': {
+      // Prometheus refuses an empty range ("duration must be greater than 0").
+      const range = node.getChild('DurationExpr') ?? node.getChild('NumberDurationLiteralInDurationContext');
+      if (range && /^(0+(\.0*)?(ms|s|m|h|d|w|y)?)+$/.test(text(range))) throw new PromQLError(`has an empty range ${text(range)}: a range must be greater than 0`, range.from);
+      // promtool refuses a range without a unit ("missing unit character in duration").
+      if (range && /^[0-9.e+]+$/i.test(text(range))) throw new PromQLError(`has a range without a unit: ${text(range)} (write e.g. 5m)`, range.from);
+      return 'matrix';
+    }
     case 'ParenExpr': case 'UnaryExpr': case 'OffsetExpr': case 'StepInvariantExpr': case 'AnchoredExpr': case 'SmoothedExpr':
       return typeOf(expressionChildren(node)[0], query);
     case 'FunctionCall': {
@@ -122,4 +136,99 @@ function typeOf(node: SyntaxNode, query: string): PromQLType {
 
 function describe(type: PromQLType): string {
   return { scalar: 'a scalar', vector: 'an instant vector', matrix: 'a range vector', string: 'a string' }[type];
+}
+
+// ---- Argument values in queries
+
+/**
+ * Argo fills `{{args.NAME}}` by plain text substitution, so an argument value is part of the
+ * query's source. These checks keep a value from changing the query's structure (closing a
+ * string, adding `or vector(1)`, commenting out the rest).
+ */
+export const ARG_PLACEHOLDER = /\{\{\s*args\.([^}\s]+)\s*\}\}/g;
+
+/** One `{{args.NAME}}` in a query and whether it stands inside a string literal. */
+export interface ArgPlaceholder {
+  readonly name: string;
+  readonly from: number;
+  readonly to: number;
+  readonly inString: boolean;
+}
+
+/** Every argument placeholder of `query`, in order. */
+export function argPlaceholders(query: string): ArgPlaceholder[] {
+  return [...query.matchAll(ARG_PLACEHOLDER)].map(m => ({
+    name: m[1], from: m.index!, to: m.index! + m[0].length, inString: insideString(query, m.index!),
+  }));
+}
+
+function insideString(text: string, offset: number): boolean {
+  let quote: string | undefined;
+  for (let i = 0; i < offset; i++) {
+    const c = text[i];
+    if (quote) {
+      // Backtick strings are raw: no escapes.
+      if (c === '\\' && quote !== '`') i++;
+      else if (c === quote) quote = undefined;
+    } else if (c === '#') {
+      // A comment runs to the end of the line.
+      while (i < offset && text[i] !== '\n') i++;
+    } else if (c === '"' || c === "'" || c === '`') {
+      quote = c;
+    }
+  }
+  return quote !== undefined;
+}
+
+// Words that are operators or modifiers: as a lone value they would change what the query does.
+const PROMQL_KEYWORDS = new Set([
+  'and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'atan2',
+  'start', 'end', 'step', 'inf', 'nan', 'limitk', 'limit_ratio', 'smoothed', 'anchored',
+]);
+const NUMBER = /^[0-9]+(\.[0-9]+)?([eE][0-9]+)?$/;
+const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
+const NAME = /^[A-Za-z_:][A-Za-z0-9_:]*$/;
+
+/**
+ * Why `value` cannot stand at `placeholder` of the query described by `where`, or undefined when
+ * it is safe: inside a string literal a value holds no quote, backslash or control character (so
+ * the string cannot be closed or escaped); outside one it is a single number, duration or name
+ * that is not a PromQL keyword.
+ */
+export function argValueProblem(placeholder: ArgPlaceholder, value: string, where: string): string | undefined {
+  if (placeholder.inString) {
+    // eslint-disable-next-line no-control-regex
+    if (/["'`\\\u0000-\u001f\u007f]/.test(value)) {
+      return `stands inside a string literal of ${where}, so it must not hold quotes, backslashes, line breaks or other control characters: they would end the string and let the rest of the value rewrite the query`;
+    }
+    return undefined;
+  }
+  const token = NUMBER.test(value) || DURATION.test(value) || (NAME.test(value) && !PROMQL_KEYWORDS.has(value.toLowerCase()));
+  if (!token) {
+    return `stands outside any string literal of ${where}, so it must be one number (e.g. 0.05), duration (e.g. 5m) or name (e.g. http_requests_total) that is not a PromQL keyword: anything more could change the query's structure`;
+  }
+  return undefined;
+}
+
+/**
+ * The node types of a query's syntax tree, in order: two queries with the same structure (the
+ * same expression with other names, numbers or strings in it) have the same signature.
+ */
+export function promqlStructure(query: string): string[] {
+  const cursor = strictParser.parse(query).cursor();
+  const names: string[] = [];
+  do names.push(cursor.name); while (cursor.next());
+  return names;
+}
+
+/**
+ * Fills the placeholders of `query` with `values`, as Argo does; a placeholder without a value
+ * becomes `x` inside a string literal and stays as it is outside one.
+ */
+export function substituteArgs(query: string, values: Readonly<Record<string, string | undefined>>): string {
+  return query.replace(ARG_PLACEHOLDER, (whole, name: string, offset: number) => {
+    const value = values[name];
+    if (value !== undefined) return value;
+    return insideString(query, offset) ? 'x' : whole;
+  });
 }

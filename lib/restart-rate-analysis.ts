@@ -1,8 +1,14 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { Condition, MetricProvider, MissingResult } from './analysis-metric';
-import { AnalysisTemplate } from './analysis-template';
-import { checkDnsLabel, invalidProp } from './errors';
+import { checkHttpUrl, Condition, MetricProvider, MissingResult } from './analysis-metric';
+import { AnalysisTemplate, AnalysisTemplateProps, BUILD_PROPS } from './analysis-template';
+import { checkDnsLabel, checkEnum, checkInt, wholeSeconds } from './errors';
+import { checkProps, PropShape } from './props';
+
+const RESTART_RATE_SHAPE: PropShape = {
+  name: 'string', prometheusAddress: 'string!', namespace: 'string!', container: 'string!', window: Duration,
+  threshold: 'number!', initialDelay: Duration, onNoData: 'string',
+};
 
 /** Props of a {@link RestartRateAnalysis}. */
 export interface RestartRateAnalysisProps {
@@ -47,22 +53,30 @@ export class RestartRateAnalysis extends AnalysisTemplate {
   public readonly query: string;
 
   constructor(scope: Construct, id: string, props: RestartRateAnalysisProps) {
-    const window = props.window ?? Duration.minutes(2);
-    const query = restartRateQuery(props.namespace, props.container, window);
-    super(scope, id, {
-      name: props.name ?? 'restart-rate',
-      metrics: [{
-        name: 'restart-rate',
-        initialDelay: props.initialDelay ?? window,
-        condition: Condition.scalarBelow(props.threshold, { onNaN: props.onNoData }),
-        provider: MetricProvider.prometheus({ address: props.prometheusAddress, query }),
-      }],
-    });
-    checkDnsLabel(this, 'namespace', props.namespace);
-    checkDnsLabel(this, 'container', props.container);
-    if (!Number.isInteger(props.threshold) || props.threshold < 1) {
-      invalidProp(this, 'threshold', props.threshold, 'must be a whole number of restarts >= 1 (the analysis passes below it)');
-    }
+    let query = '';
+    // The template's props are made from these once the construct exists, so errors name its path.
+    const build = (self: Construct): AnalysisTemplateProps<{}> => {
+      checkProps(self, props, RESTART_RATE_SHAPE);
+      checkHttpUrl(self, 'prometheusAddress', props.prometheusAddress);
+      checkDnsLabel(self, 'namespace', props.namespace);
+      checkDnsLabel(self, 'container', props.container);
+      checkInt(self, 'threshold', props.threshold, 1);
+      if (props.onNoData !== undefined) checkEnum(self, 'onNoData', props.onNoData, ['fail', 'pass', 'inconclusive']);
+      const window = props.window ?? Duration.minutes(2);
+      // A window of whole seconds, at least one; Prometheus ranges are Go durations.
+      wholeSeconds(self, 'window', window, 1, 9_223_372_036);
+      query = restartRateQuery(props.namespace, props.container, window);
+      return {
+        name: props.name ?? 'restart-rate',
+        metrics: [{
+          name: 'restart-rate',
+          initialDelay: props.initialDelay ?? window,
+          condition: Condition.scalarBelow(props.threshold, { onNaN: props.onNoData }),
+          provider: MetricProvider.prometheus({ address: props.prometheusAddress, query }),
+        }],
+      };
+    };
+    super(scope, id, { [BUILD_PROPS]: build } as unknown as AnalysisTemplateProps<{}>);
     this.query = query;
   }
 }

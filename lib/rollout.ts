@@ -5,16 +5,19 @@ import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, Wire } from './argo-wire';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
 import { CanaryStep } from './canary-step';
-import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, invalidProp, problem, wholeSeconds } from './errors';
+import { checkDnsSubdomain, checkEnum, checkInt, checkLabelKey, checkLabelValue, INT32_MAX, invalidProp, problem, wholeSeconds } from './errors';
 import { HostIngress } from './host-ingress';
 import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
+import { checkProps, PropShape } from './props';
 import type { ContainerResources } from './quantity';
 import { percentOf } from './replica-split';
 import { renderUpdateTiming, TrackDeployment } from './track-deployment';
 import { IntOrPercent } from './update-strategy';
 import { VersionedService } from './versioned-service';
 import { addWarning } from './warnings';
-import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate, resolveVersion } from './workload';
+import {
+  CONTAINER_OPTIONS_SHAPE, ContainerOptions, ContainerPort, containerPortOf, IWorkload, LABEL_KEYS_SHAPE, renderPodTemplate, resolveVersion,
+} from './workload';
 
 /** Options of nginx traffic routing. */
 export interface NginxRoutingOptions {
@@ -42,14 +45,23 @@ export class TrafficRouting {
   }
   private constructor(public readonly router: 'nginx', public readonly stableIngress: HostIngress, private readonly options: NginxRoutingOptions) {}
 
-  /** @internal */
-  public _render(): Record<string, unknown> {
-    const additional = this.options.additionalIngressAnnotations;
+  /** @internal Checks the factory's arguments (with the Rollout's path) and renders the router. */
+  public _render(scope: Construct, prop: string): Record<string, unknown> {
+    if (!(this.stableIngress instanceof HostIngress)) invalidProp(scope, `${prop}.stableIngress`, this.stableIngress, 'must be a HostIngress construct');
+    checkProps(scope, this.options, { annotationPrefix: 'string', additionalIngressAnnotations: 'map' }, `${prop}.`);
+    const prefix = this.options.annotationPrefix;
+    if (prefix !== undefined) checkDnsSubdomain(scope, `${prop}.annotationPrefix`, prefix);
+    const additional = this.options.additionalIngressAnnotations ?? {};
+    for (const [key, value] of Object.entries(additional)) {
+      // Argo writes each as `<prefix>/<key>` on the canary Ingress.
+      checkLabelKey(scope, `${prop}.additionalIngressAnnotations.${key}`, `${prefix ?? 'nginx.ingress.kubernetes.io'}/${key}`);
+      if (typeof value !== 'string') invalidProp(scope, `${prop}.additionalIngressAnnotations.${key}`, value, 'must be a string');
+    }
     return {
       nginx: {
         stableIngress: this.stableIngress.name,
-        annotationPrefix: this.options.annotationPrefix,
-        additionalIngressAnnotations: additional && Object.keys(additional).length ? { ...additional } : undefined,
+        annotationPrefix: prefix,
+        additionalIngressAnnotations: Object.keys(additional).length ? { ...additional } : undefined,
       },
     };
   }
@@ -193,18 +205,33 @@ export interface EffectiveWeight {
 }
 
 /**
- * Argo's replica approximation of a weight without traffic routing: of the canary counts
- * around `replicas * weight / 100`, over `replicas` pods or (when surge is allowed) one more,
- * the one whose share is closest to the weight; both sides keep at least one pod for weights
- * between 1 and 99, and a tie goes to the larger canary.
+ * Argo's replica approximation of a weight without traffic routing, computed exactly as Argo
+ * Rollouts' `approximateWeightedCanaryStableReplicaCounts` (utils/replicaset/canary.go) does it,
+ * float arithmetic included: of the canary counts around `replicas * weight / 100`, over
+ * `replicas` pods or (when surge is allowed) one more, the one whose share is closest to the
+ * weight (the first listed wins a draw); both sides keep at least one pod for weights between 1
+ * and 99 (unless there is one replica and no surge), and a tie goes to the larger canary.
+ *
+ * At a tie whose larger canary would leave no stable pod and with no surge (95% of 10, 90% of 5,
+ * 75% of 2, ...) Argo finds no candidate and falls back to 0 canary pods: see {@link argoCanarySplit}.
  */
 export function approximateCanaryPods(replicas: number, weight: number, maxSurgePods: number): { canary: number; stable: number } {
-  if (replicas === 0) return { canary: 0, stable: 0 };
-  const exact = (replicas * weight) / 100;
-  const ceil = Math.ceil(exact);
-  const floor = Math.floor(exact);
-  const zeroAllowed = weight === 0 || weight === 100 || (replicas === 1 && maxSurgePods === 0);
-  const tied = (total: number) => Math.abs(((total * weight) / 100) % 1 - 0.5) < 1e-9;
+  const { canary, stable } = argoCanarySplit(replicas, weight, maxSurgePods);
+  return { canary, stable };
+}
+
+/**
+ * {@link approximateCanaryPods}, and whether the result is Argo's fallback ("should not get here"
+ * in its code): no candidate was left, so the canary runs no pod whatever the weight.
+ */
+export function argoCanarySplit(replicas: number, weight: number, maxSurgePods: number): { canary: number; stable: number; fallback: boolean } {
+  if (replicas === 0) return { canary: 0, stable: 0, fallback: false };
+  // Go: int32(math.Ceil(float64(specReplicas*desiredWeight) / float64(maxWeight))).
+  const ceil = Math.ceil((replicas * weight) / 100);
+  const floor = Math.floor((replicas * weight) / 100);
+  // Go: math.Modf(float64(totalReplicas) * (float64(desiredWeight) / float64(maxWeight))) == 0.5, in float64 as Argo does it.
+  const tied = (total: number) => (total * (weight / 100)) % 1 === 0.5;
+  const zeroAllowed = weight === 100 || weight === 0 || (replicas === 1 && maxSurgePods === 0);
   const options: Array<{ canary: number; total: number }> = [];
   if (ceil < replicas || zeroAllowed) options.push({ canary: ceil, total: replicas });
   if (!tied(replicas) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas });
@@ -212,10 +239,11 @@ export function approximateCanaryPods(replicas: number, weight: number, maxSurge
     options.push({ canary: ceil, total: replicas + 1 });
     if (!tied(replicas + 1) && (floor !== 0 || zeroAllowed)) options.push({ canary: floor, total: replicas + 1 });
   }
-  if (options.length === 0) return { canary: 0, stable: replicas };
+  if (options.length === 0) return { canary: 0, stable: replicas, fallback: true };
   const delta = (o: { canary: number; total: number }) => Math.abs((o.canary * 100) / o.total - weight);
+  // Strictly smaller replaces, so the first option listed wins a draw.
   const best = options.reduce((a, b) => (delta(b) < delta(a) ? b : a));
-  return { canary: best.canary, stable: best.total - best.canary };
+  return { canary: best.canary, stable: best.total - best.canary, fallback: false };
 }
 
 /** Props of a {@link Rollout}. */
@@ -279,6 +307,30 @@ export interface RolloutProps extends Partial<ContainerOptions> {
   readonly revisionHistoryLimit?: number;
 }
 
+/** Checks a weight: a whole percentage, as Argo's int32 weights (maxTrafficWeight 100). */
+function checkPercent(scope: Construct, prop: string, value: unknown): void {
+  if (typeof value !== 'number' || !Number.isInteger(value) || Object.is(value, -0) || value < 0 || value > 100) {
+    invalidProp(scope, prop, value, 'must be a whole percentage from 0 to 100');
+  }
+}
+
+const ROLLOUT_SHAPE: PropShape = {
+  ...CONTAINER_OPTIONS_SHAPE,
+  app: 'string', labelKeys: LABEL_KEYS_SHAPE, name: 'string', replicas: 'number', workloadRef: 'construct',
+  workloadScaleDown: 'string', strategy: RolloutStrategy, minReady: Duration, progressDeadline: Duration,
+  progressDeadlineAbort: 'boolean', revisionHistoryLimit: 'number',
+};
+const ANALYSIS_SHAPE: PropShape = { uses: 'array!', startingStep: 'number' };
+const CANARY_SHAPE: PropShape = {
+  steps: 'array', canaryService: VersionedService, stableService: VersionedService, trafficRouting: TrafficRouting,
+  analysis: ANALYSIS_SHAPE, maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, dynamicStableScale: 'boolean',
+  scaleDownDelay: Duration, abortScaleDownDelay: Duration,
+};
+const BLUE_GREEN_SHAPE: PropShape = {
+  activeService: 'construct!', previewService: VersionedService, autoPromotionEnabled: 'boolean', autoPromotionDelay: Duration,
+  prePromotionAnalysis: 'array', postPromotionAnalysis: 'array', previewReplicaCount: 'number', scaleDownDelay: Duration,
+};
+
 /**
  * An Argo Rollouts `Rollout`: a Deployment replacement that rolls out by canary steps or
  * blue/green, with analysis that aborts a bad version. Implements IWorkload (Services can
@@ -310,12 +362,17 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
     super(scope, id);
+    checkProps(this, props, ROLLOUT_SHAPE);
     const ref = props.workloadRef;
     let template: Record<string, any> | undefined;
     if (ref !== undefined) {
       if (!(ref instanceof TrackDeployment)) invalidProp(this, 'workloadRef', ref, 'must be a StableDeployment or CanaryDeployment construct');
       if (props.image !== undefined) invalidProp(this, 'image', props.image, `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
+      const own = Object.keys(CONTAINER_OPTIONS_SHAPE).find(k => k !== 'image' && (props as Record<string, unknown>)[k] !== undefined);
+      if (own) invalidProp(this, own, (props as Record<string, unknown>)[own], `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
+      if (props.labelKeys !== undefined) invalidProp(this, 'labelKeys', props.labelKeys, `must be unset with workloadRef: the label keys are ${ref.node.path}'s`);
       if (props.app !== undefined && props.app !== ref.app) invalidProp(this, 'app', props.app, `must be the workloadRef's app ("${ref.app}")`);
+      if (props.workloadScaleDown !== undefined) checkEnum(this, 'workloadScaleDown', props.workloadScaleDown, ['never', 'onsuccess', 'progressively']);
       this.app = ref.app;
       this.labelKeys = ref.labelKeys;
       this.version = ref.version;
@@ -342,7 +399,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     this.workloadRef = ref;
     this.name = props.name ?? this.app;
     checkDnsSubdomain(this, 'name', this.name);
-    if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas, { allowZero: true });
+    if (props.replicas !== undefined) checkInt(this, 'replicas', props.replicas, 0);
     this.requestedReplicas = props.replicas;
     const timing = renderUpdateTiming(this, props);
     this.scaleTarget = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: this.name };
@@ -402,9 +459,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   private weightsAt(replicas: number | undefined): EffectiveWeight[] | undefined {
     const s = this.strategyValue?.spec;
     if (!s || s.kind !== 'canary' || s.options.trafficRouting || replicas === undefined) return undefined;
-    const surge = s.options.maxSurge ?? IntOrPercent.percent(25);
-    // Kubernetes rounds a percentage surge up.
-    const surgePods = surge.isPercent ? Math.ceil((replicas * surge.amount) / 100) : surge.amount;
+    const surgePods = this.surgePods(replicas);
     return (s.options.steps ?? []).flatMap((step, i) => {
       if (step.action.kind !== 'setWeight') return [];
       const { canary, stable } = approximateCanaryPods(replicas, step.action.weight, surgePods);
@@ -412,13 +467,20 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     });
   }
 
+  /** Argo's maxSurge in pods for `replicas` (a percentage rounds up, as Kubernetes does). */
+  private surgePods(replicas: number): number {
+    const s = this.strategyValue?.spec;
+    const surge = (s?.kind === 'canary' ? s.options.maxSurge : undefined) ?? IntOrPercent.percent(25);
+    return surge.isPercent ? Math.ceil((replicas * surge.amount) / 100) : surge.amount;
+  }
+
   /**
    * Sets the strategy. Use it when the strategy names Services (or an Ingress) that serve this
    * Rollout and so can only be made after it. Checks the strategy at once.
    */
   public setStrategy(strategy: RolloutStrategy): void {
-    if (this.strategyValue !== undefined) invalidProp(this, 'strategy', strategy.spec.kind, 'is already set; a Rollout has one strategy');
     if (!(strategy instanceof RolloutStrategy)) invalidProp(this, 'strategy', strategy, 'must be made with RolloutStrategy.canary() or RolloutStrategy.blueGreen()');
+    if (this.strategyValue !== undefined) invalidProp(this, 'strategy', strategy.spec.kind, 'is already set; a Rollout has one strategy');
     this.renderedStrategy = strategy.spec.kind === 'canary'
       ? { canary: this.renderCanary(strategy.spec.options) }
       : { blueGreen: this.renderBlueGreen(strategy.spec.options) };
@@ -446,6 +508,14 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       }
     }
     for (const w of this.effectiveWeights ?? []) {
+      const surgePods = this.surgePods(this.replicas!);
+      if (argoCanarySplit(this.replicas!, w.requested, surgePods).fallback) {
+        // Argo finds no split at this tie and runs no canary pod at all: the step would silently test nothing.
+        problems.push(problem(`strategy.steps[${w.step}].setWeight`, w.requested, `runs 0 canary pods of ${this.replicas} without traffic routing and without surge: `
+          + `Argo's approximation finds no split at this tie (${this.replicas} x ${w.requested}% = ${(this.replicas! * w.requested) / 100} pods) and falls back to none; `
+          + 'pick another weight, allow maxSurge, change replicas, or use traffic routing'));
+        continue;
+      }
       if (w.effective !== w.requested) {
         addWarning(this, `step ${w.step} setWeight ${w.requested} runs ${w.canaryPods} canary and ${w.stablePods} stable pods without traffic routing: ${w.effective}% of the pods, not ${w.requested}%`);
       }
@@ -461,8 +531,9 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   }
 
   private renderCanary(o: CanaryStrategyOptions): NonNullable<Wire<RolloutSpecStrategy>['canary']> {
+    checkProps(this, o, CANARY_SHAPE, 'strategy.');
     const routing = o.trafficRouting;
-    if (routing !== undefined && !(routing instanceof TrafficRouting)) invalidProp(this, 'strategy.trafficRouting', routing, 'must be made with TrafficRouting.nginx()');
+    const renderedRouting = routing?._render(this, 'strategy.trafficRouting');
     if (o.canaryService) this.checkServes('strategy.canaryService', o.canaryService);
     if (o.stableService) this.checkServes('strategy.stableService', o.stableService);
     if (o.canaryService && o.stableService && (o.canaryService === o.stableService || o.canaryService.name === o.stableService.name)) {
@@ -478,10 +549,15 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     }
     const withoutRouting = (prop: string, value: unknown) =>
       invalidProp(this, prop, value, 'needs traffic routing: without a router Argo splits by pod counts and refuses the Rollout');
+    const scaleDownDelaySeconds = wholeSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay);
+    const abortScaleDownDelaySeconds = wholeSeconds(this, 'strategy.abortScaleDownDelay', o.abortScaleDownDelay);
     if (!routing) {
       if (o.dynamicStableScale) withoutRouting('strategy.dynamicStableScale', true);
-      if (o.scaleDownDelay) withoutRouting('strategy.scaleDownDelay', `${o.scaleDownDelay.toSeconds()}s`);
-      if (o.abortScaleDownDelay) withoutRouting('strategy.abortScaleDownDelay', `${o.abortScaleDownDelay.toSeconds()}s`);
+      if (o.scaleDownDelay) withoutRouting('strategy.scaleDownDelay', `${scaleDownDelaySeconds}s`);
+      if (o.abortScaleDownDelay) withoutRouting('strategy.abortScaleDownDelay', `${abortScaleDownDelaySeconds}s`);
+    } else if (o.dynamicStableScale && o.scaleDownDelay) {
+      // Argo: "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds", whatever the router.
+      invalidProp(this, 'strategy.dynamicStableScale', true, `cannot be combined with scaleDownDelay (${scaleDownDelaySeconds}s): Argo refuses the pair; with dynamicStableScale the stable pods scale down as traffic leaves them`);
     }
     const maxSurge = o.maxSurge?._render(this, 'strategy.maxSurge');
     const maxUnavailable = o.maxUnavailable?._render(this, 'strategy.maxUnavailable');
@@ -496,9 +572,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     let analysis: Record<string, unknown> | undefined;
     if (o.analysis) {
       const startingStep = o.analysis.startingStep;
-      if (startingStep !== undefined && (!Number.isInteger(startingStep) || startingStep < 0 || startingStep >= Math.max(steps.length, 1))) {
-        invalidProp(this, 'strategy.analysis.startingStep', startingStep, `must be a step index from 0 to ${Math.max(steps.length - 1, 0)}`);
-      }
+      if (startingStep !== undefined) checkInt(this, 'strategy.analysis.startingStep', startingStep, 0, Math.max(steps.length - 1, 0));
       analysis = { ...renderAnalysisUses(this, 'strategy.analysis.uses', o.analysis.uses), startingStep };
     }
     return {
@@ -507,9 +581,9 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       maxSurge,
       maxUnavailable,
       dynamicStableScale: o.dynamicStableScale,
-      scaleDownDelaySeconds: wholeSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay),
-      abortScaleDownDelaySeconds: wholeSeconds(this, 'strategy.abortScaleDownDelay', o.abortScaleDownDelay),
-      trafficRouting: routing?._render(),
+      scaleDownDelaySeconds,
+      abortScaleDownDelaySeconds,
+      trafficRouting: renderedRouting,
       analysis,
       steps: rendered.length ? rendered : undefined,
     };
@@ -522,10 +596,11 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     const a = step.action;
     switch (a.kind) {
       case 'setWeight':
-        if (!Number.isInteger(a.weight) || a.weight < 0 || a.weight > 100) invalidProp(this, `${prop}.setWeight`, a.weight, 'must be a whole percentage from 0 to 100');
+        checkPercent(this, `${prop}.setWeight`, a.weight);
         return { setWeight: a.weight };
       case 'pause':
-        return { pause: a.duration ? { duration: argoDuration(this, `${prop}.pause.duration`, a.duration) } : {} };
+        // Argo reads a pause as int32 seconds; zero is a valid pause that ends at once.
+        return { pause: a.duration !== undefined ? { duration: argoDuration(this, `${prop}.pause.duration`, a.duration, 0, INT32_MAX) } : {} };
       case 'analysis': {
         const rendered = renderAnalysisUses(this, `${prop}.analysis`, a.uses);
         this.checkFinite(`${prop}.analysis`, a.uses);
@@ -534,12 +609,11 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
       case 'setCanaryScale': {
         if (!routing) invalidProp(this, `${prop}.setCanaryScale`, a.scale, 'needs traffic routing: without a router the canary scale is the weight');
         const s = a.scale;
+        checkProps(this, s, { replicas: 'number', weight: 'number', matchTrafficWeight: 'boolean' }, `${prop}.setCanaryScale.`);
         const given = (['replicas', 'weight', 'matchTrafficWeight'] as const).filter(k => s[k] !== undefined);
         if (given.length !== 1) invalidProp(this, `${prop}.setCanaryScale`, s, 'must set exactly one of replicas, weight, matchTrafficWeight');
-        if (s.replicas !== undefined) checkPositiveInt(this, `${prop}.setCanaryScale.replicas`, s.replicas, { allowZero: true });
-        if (s.weight !== undefined && (!Number.isInteger(s.weight) || s.weight < 0 || s.weight > 100)) {
-          invalidProp(this, `${prop}.setCanaryScale.weight`, s.weight, 'must be a whole percentage from 0 to 100');
-        }
+        if (s.replicas !== undefined) checkInt(this, `${prop}.setCanaryScale.replicas`, s.replicas, 0);
+        if (s.weight !== undefined) checkPercent(this, `${prop}.setCanaryScale.weight`, s.weight);
         if (s.matchTrafficWeight !== undefined && (s.matchTrafficWeight as unknown) !== true) invalidProp(this, `${prop}.setCanaryScale.matchTrafficWeight`, s.matchTrafficWeight, 'must be true');
         return { setCanaryScale: { replicas: s.replicas, weight: s.weight, matchTrafficWeight: s.matchTrafficWeight } };
       }
@@ -590,6 +664,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   }
 
   private renderBlueGreen(o: BlueGreenStrategyOptions): NonNullable<Wire<RolloutSpecStrategy>['blueGreen']> {
+    checkProps(this, o, BLUE_GREEN_SHAPE, 'strategy.');
     this.checkServes('strategy.activeService', o.activeService);
     if (o.previewService) {
       this.checkServes('strategy.previewService', o.previewService);
@@ -600,7 +675,7 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     if (o.autoPromotionEnabled === false && o.autoPromotionDelay !== undefined) {
       invalidProp(this, 'strategy.autoPromotionDelay', `${o.autoPromotionDelay.toSeconds()}s`, 'has no effect with autoPromotionEnabled false');
     }
-    if (o.previewReplicaCount !== undefined) checkPositiveInt(this, 'strategy.previewReplicaCount', o.previewReplicaCount);
+    if (o.previewReplicaCount !== undefined) checkInt(this, 'strategy.previewReplicaCount', o.previewReplicaCount, 1);
     const analysis = (prop: string, uses: readonly AnalysisUse[] | undefined) => {
       if (uses === undefined) return undefined;
       const rendered = renderAnalysisUses(this, prop, uses);

@@ -75,10 +75,39 @@ describe('AnalysisTemplate', () => {
     });
     const job = t.spec.metrics[1].provider.job.spec;
     expect(job.backoffLimit).toBe(0);
+    // A Job whose pod never starts fails the measurement after 10 minutes instead of holding the analysis.
+    expect(job.activeDeadlineSeconds).toBe(600);
     expect(job.template.spec.restartPolicy).toBe('Never');
     expect(job.template.spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
     expect(job.template.spec.containers[0]).toMatchObject({ image: 'curlimages/curl:8.5.0', command: ['curl', '-f', 'http://shop/'], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } });
     expect(t.spec.metrics[1]).not.toHaveProperty('successCondition');
+    expect(schemaProblems(out)).toEqual([]);
+  });
+
+  test('credentials come from a Secret: a secret-backed arg renders valueFrom.secretKeyRef and fills headers', () => {
+    const chart = newChart();
+    new AnalysisTemplate(chart, 'errors', {
+      args: { service: {}, token: { fromSecret: { name: 'prometheus-auth', key: 'token' } } },
+      metrics: [
+        {
+          name: 'errors',
+          provider: MetricProvider.prometheus({ address, query: vectorQuery, headers: { Authorization: 'Bearer {{args.token}}' } }),
+          condition: Condition.vectorFirstBelow(0.05),
+        },
+        {
+          name: 'health',
+          provider: MetricProvider.web({ url: 'https://status.example.com/{{args.service}}', headers: { 'X-Api-Key': '{{args.token}}' }, resultShape: 'scalar' }),
+          condition: Condition.scalarAtLeast(1),
+        },
+        { name: 'smoke', provider: MetricProvider.job({ image: 'busybox:1.36', command: ['true'], activeDeadline: Duration.minutes(2) }) },
+      ],
+    });
+    const out = synth(chart);
+    const spec = find(out, 'AnalysisTemplate').spec;
+    expect(spec.args).toEqual([{ name: 'service' }, { name: 'token', valueFrom: { secretKeyRef: { name: 'prometheus-auth', key: 'token' } } }]);
+    expect(spec.metrics[0].provider.prometheus.headers).toEqual([{ key: 'Authorization', value: 'Bearer {{args.token}}' }]);
+    expect(spec.metrics[1].provider.web.headers).toEqual([{ key: 'X-Api-Key', value: '{{args.token}}' }]);
+    expect(spec.metrics[2].provider.job.spec.activeDeadlineSeconds).toBe(120);
     expect(schemaProblems(out)).toEqual([]);
   });
 
@@ -272,7 +301,7 @@ describe('AnalysisTemplate', () => {
 
     test('count is 0', () => {
       expect(() => new AnalysisTemplate(newChart(), 't', { metrics: [metric({ count: 0 })] }))
-        .toThrow(/test\/t: 'metrics\.m\.count' is 0: must be a whole number >= 1/);
+        .toThrow("test/t: 'metrics.m.count' is 0: must be a whole number from 1 to 2147483647");
     });
 
     test('count is not above failureLimit', () => {
@@ -287,7 +316,7 @@ describe('AnalysisTemplate', () => {
 
     test('a duration is not whole seconds', () => {
       expect(() => new AnalysisTemplate(newChart(), 't', { metrics: [metric({ initialDelay: Duration.millis(1500) })] }))
-        .toThrow(/test\/t: 'metrics\.m\.initialDelay' is "1500ms": must be a whole number of seconds >= 1/);
+        .toThrow('test/t: \'metrics.m.initialDelay\' is "1500ms": must be a whole number of seconds from 1 to 9223372036');
     });
 
     test('the Prometheus address is not a URL', () => {
@@ -302,6 +331,31 @@ describe('AnalysisTemplate', () => {
 
     test('there are no metrics', () => {
       expect(() => new AnalysisTemplate(newChart(), 't', { metrics: [] })).toThrow(/test\/t: 'metrics' is \[\]: must hold at least one metric/);
+    });
+
+    test('the Prometheus address carries credentials', () => {
+      expect(() => new AnalysisTemplate(newChart(), 't', { metrics: [metric({ provider: MetricProvider.prometheus({ address: 'http://admin:hunter2@prometheus:9090', query: scalarQuery }) })] }))
+        .toThrow('test/t: \'metrics.m.provider.address\' is "http://admin:hunter2@prometheus:9090": must not carry credentials (user:password@): they would sit in plain text in the manifest; '
+          + "put the credential in a Secret and send it as a header from a secret-backed argument: args: { token: { fromSecret: { name: 'prometheus-auth', key: 'token' } } }, headers: { Authorization: 'Bearer {{args.token}}' }");
+    });
+
+    test('a query uses a secret-backed arg (its value could not be checked)', () => {
+      expect(() => new AnalysisTemplate(newChart(), 't', {
+        args: { token: { fromSecret: { name: 'auth', key: 'token' } } },
+        metrics: [metric({ provider: MetricProvider.prometheus({ address, query: 'scalar(sum(up{job="{{args.token}}"}))' }) })],
+      })).toThrow('test/t: \'metrics.m.query\' is "scalar(sum(up{job=\\"{{args.token}}\\"}))": uses {{args.token}}, which comes from Secret auth: a query cannot be checked against a value only known when the analysis runs; send secrets as headers');
+    });
+
+    test('count is below inconclusiveLimit (Argo refuses it)', () => {
+      expect(() => new AnalysisTemplate(newChart(), 't', { metrics: [metric({ count: 2, interval: Duration.minutes(1), inconclusiveLimit: 3 })] }))
+        .toThrow("test/t: 'metrics.m.inconclusiveLimit' is 3: must be at most count (2): Argo refuses a larger one");
+    });
+
+    test('a default would close the string it stands in', () => {
+      expect(() => new AnalysisTemplate(newChart(), 't', {
+        args: { service: { default: 'shop"} or vector(1) #' } },
+        metrics: [metric({ provider: MetricProvider.prometheus({ address, query: vectorQuery }), condition: Condition.vectorFirstBelow(1) })],
+      })).toThrow('test/t: \'args.service.default\' is "shop\\"} or vector(1) #": stands inside a string literal of the query of metric "m", so it must not hold quotes, backslashes, line breaks or other control characters: they would end the string and let the rest of the value rewrite the query');
     });
 
     test('errors are DeliveryErrors', () => {

@@ -110,7 +110,7 @@ describe('flaky-update-rollout chart', () => {
 
   test('fails if the Prometheus address is not a URL', () => {
     expect(() => new FlakyUpdateRolloutChart(Testing.app(), 'flaky-update-rollout', { prometheusAddress: 'prometheus' }))
-      .toThrow(/^flaky-update-rollout\/restart-rate: 'metrics\.restart-rate\.provider\.address' is "prometheus": must be an absolute http\(s\) URL/);
+      .toThrow(/^flaky-update-rollout\/restart-rate: 'prometheusAddress' is "prometheus": must be an absolute http\(s\) URL/);
   });
 
   test('validates against the Argo Rollouts schema, and synthesizes without warnings', () => {

@@ -65,6 +65,10 @@ describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL checked by
       'up and 1',
       'scalar(up[5m])',
       'foo bar',
+      '1e400',
+      '1e300',
+      'rate(up[0s])',
+      'rate(up[42])',
     ];
     const verdicts = queries.map(q => {
       const ours = (() => { try { parsePromQL(q); return 'ok'; } catch { return 'refused'; } })();

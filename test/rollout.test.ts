@@ -2,8 +2,8 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  AnalysisTemplate, AnalysisUse, approximateCanaryPods, Autoscaler, CanaryStep, Condition, Cpu, HostIngress, IntOrPercent,
-  MetricProvider, Rollout, RolloutProps, RolloutStrategy, StableDeployment, TrafficRouting, VersionedService, warningsOf,
+  AnalysisTemplate, AnalysisUse, approximateCanaryPods, argoCanarySplit, Autoscaler, CanaryStep, Condition, Cpu, HostIngress, IntOrPercent,
+  CanaryStrategyOptions, MetricProvider, Rollout, RolloutProps, RolloutStrategy, StableDeployment, TrafficRouting, VersionedService, warningsOf,
 } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, newChart, synth } from './support/synth';
@@ -257,9 +257,68 @@ describe('Rollout', () => {
     });
   });
 
-  test('the approximation keeps its promises for any replica count and weight', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 50 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 5 }), (replicas, weight, surge) => {
-      const { canary, stable } = approximateCanaryPods(replicas, weight, surge);
+  /**
+   * Argo Rollouts' approximateWeightedCanaryStableReplicaCounts (utils/replicaset/canary.go), line
+   * by line, float64 arithmetic included, written independently of lib/rollout.ts.
+   */
+  function argoReference(specReplicas: number, desiredWeight: number, maxSurge: number): { canary: number; stable: number } {
+    const maxWeight = 100;
+    if (specReplicas === 0) return { canary: 0, stable: 0 };
+    const options: Array<[canary: number, total: number]> = [];
+    const ceilWeightedCanaryCount = Math.ceil((specReplicas * desiredWeight) / maxWeight);
+    const floorWeightedCanaryCount = Math.floor((specReplicas * desiredWeight) / maxWeight);
+    const floorCeilingTied = (totalReplicas: number) => {
+      const x = totalReplicas * (desiredWeight / maxWeight);
+      return x - Math.trunc(x) === 0.5; // math.Modf's fractional part
+    };
+    const tied = floorCeilingTied(specReplicas);
+    const zeroAllowed = desiredWeight === maxWeight || desiredWeight === 0 || (specReplicas === 1 && maxSurge === 0);
+    if (ceilWeightedCanaryCount < specReplicas || zeroAllowed) options.push([ceilWeightedCanaryCount, specReplicas]);
+    if (!tied && (floorWeightedCanaryCount !== 0 || zeroAllowed)) options.push([floorWeightedCanaryCount, specReplicas]);
+    if (maxSurge > 0) {
+      options.push([ceilWeightedCanaryCount, specReplicas + 1]);
+      if (!floorCeilingTied(specReplicas + 1) && (floorWeightedCanaryCount !== 0 || zeroAllowed)) options.push([floorWeightedCanaryCount, specReplicas + 1]);
+    }
+    if (options.length === 0) return { canary: 0, stable: specReplicas }; // "should not get here"
+    const weightDelta = ([canary, total]: [number, number]) => Math.abs((canary * maxWeight) / total - desiredWeight);
+    let best = options[0];
+    for (let i = 1; i < options.length; i++) if (weightDelta(options[i]) < weightDelta(best)) best = options[i];
+    return { canary: best[0], stable: best[1] - best[0] };
+  }
+
+  test('the approximation is exactly Argo\'s for every replica count 0..20, weight 0..100 and surge 0..3', () => {
+    const differences: string[] = [];
+    for (let replicas = 0; replicas <= 20; replicas++) {
+      for (let weight = 0; weight <= 100; weight++) {
+        for (let surge = 0; surge <= 3; surge++) {
+          const ours = approximateCanaryPods(replicas, weight, surge);
+          const argo = argoReference(replicas, weight, surge);
+          if (ours.canary !== argo.canary || ours.stable !== argo.stable) differences.push(`${replicas}/${weight}/${surge}: ${JSON.stringify(ours)} vs ${JSON.stringify(argo)}`);
+        }
+      }
+    }
+    expect(differences).toEqual([]);
+  });
+
+  test('Argo\'s own table (TestApproximateWeightedNewStableReplicaCounts) and its tie fallback', () => {
+    for (const [replicas, weight, surge, canary, stable] of [
+      [1, 49, 0, 0, 1], [1, 50, 0, 1, 0], [1, 1, 1, 1, 1], [2, 1, 1, 1, 2], [2, 99, 1, 2, 1], [3, 10, 1, 1, 3],
+      [3, 33, 1, 1, 2], [3, 49, 1, 2, 2], [10, 15, 0, 2, 8], [10, 18, 1, 2, 9], [10, 24, 1, 3, 8], [10, 99, 0, 9, 1], [10, 99, 1, 10, 1],
+    ]) {
+      expect({ replicas, weight, surge, ...approximateCanaryPods(replicas, weight, surge) }).toEqual({ replicas, weight, surge, canary, stable });
+    }
+    // 95% of 10 without surge is a tie (9.5 pods) whose larger canary leaves no stable pod: Argo keeps no candidate.
+    expect(argoCanarySplit(10, 95, 0)).toEqual({ canary: 0, stable: 10, fallback: true });
+    expect(argoCanarySplit(10, 95, 1)).toEqual({ canary: 10, stable: 1, fallback: false });
+  });
+
+  test('the approximation keeps its promises for any replica count and weight, except at Argo\'s tie fallback', () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 200 }), fc.integer({ min: 0, max: 100 }), fc.integer({ min: 0, max: 5 }), (replicas, weight, surge) => {
+      const { canary, stable, fallback } = argoCanarySplit(replicas, weight, surge);
+      expect({ canary, stable }).toEqual(argoReference(replicas, weight, surge));
+      // The fallback happens exactly at a tie whose larger canary would take every pod, without surge.
+      expect(fallback).toBe(surge === 0 && replicas > 1 && (replicas * weight) % 100 === 50 && Math.ceil((replicas * weight) / 100) === replicas);
+      if (fallback) return;
       const total = canary + stable;
       // At most one pod of surge, and only when surge is allowed.
       expect(total === replicas || (surge > 0 && total === replicas + 1)).toBe(true);
@@ -270,7 +329,22 @@ describe('Rollout', () => {
       expect([Math.floor((replicas * weight) / 100), Math.ceil((replicas * weight) / 100)]).toContain(canary);
       // A canary asked for gets a pod whenever a pod can be spared or surged.
       if (weight > 0 && (replicas > 1 || surge > 0)) expect(canary).toBeGreaterThanOrEqual(1);
-    }));
+    }), { numRuns: 200 });
+    // The ties the property must treat as fallbacks (and the old property missed in most runs), each checked every run.
+    for (const [replicas, weight] of [[2, 75], [5, 90], [10, 95], [25, 98], [50, 99]]) {
+      expect(argoCanarySplit(replicas, weight, 0)).toEqual({ canary: 0, stable: replicas, fallback: true });
+    }
+  });
+
+  test('a setWeight step Argo would run with no canary pod (its tie fallback) is refused', () => {
+    const chart = newChart();
+    new Rollout(chart, 'rollout', {
+      ...base,
+      replicas: 10,
+      strategy: RolloutStrategy.canary({ maxSurge: IntOrPercent.count(0), maxUnavailable: IntOrPercent.count(1), steps: [CanaryStep.setWeight(50), CanaryStep.setWeight(95), CanaryStep.pause()] }),
+    });
+    expect(() => validateApp(chart)).toThrow("[test/rollout] 'strategy.steps[1].setWeight' is 95: runs 0 canary pods of 10 without traffic routing and without surge: "
+      + 'Argo\'s approximation finds no split at this tie (10 x 95% = 9.5 pods) and falls back to none; pick another weight, allow maxSurge, change replicas, or use traffic routing');
   });
 
   describe('warnings', () => {
@@ -394,10 +468,33 @@ describe('Rollout', () => {
         .toThrow(/^test\/rollout: 'progressDeadline' is "60s": must be longer than minReady \(60s\)/);
     });
 
+    test('dynamicStableScale with scaleDownDelay, even with traffic routing (Argo refuses the pair)', () => {
+      const chart = newChart();
+      const { rollout, stable, canary, ingress } = withServices(chart);
+      expect(() => rollout.setStrategy(RolloutStrategy.canary({
+        canaryService: canary, stableService: stable, trafficRouting: TrafficRouting.nginx(ingress), dynamicStableScale: true, scaleDownDelay: Duration.seconds(30),
+      }))).toThrow("test/rollout: 'strategy.dynamicStableScale' is true: cannot be combined with scaleDownDelay (30s): Argo refuses the pair; with dynamicStableScale the stable pods scale down as traffic leaves them");
+    });
+
+    test('minReady is not below the default progress deadline (600 s)', () => {
+      expect(() => new Rollout(newChart(), 'rollout', { ...base, minReady: Duration.minutes(10), strategy: RolloutStrategy.canary() }))
+        .toThrow('test/rollout: \'minReady\' is "600s": must be shorter than the progress deadline, 600s by default (the API server refuses the object otherwise); set progressDeadline longer, or minReady shorter');
+      // With a longer progressDeadline it is fine.
+      expect(() => new Rollout(newChart(), 'rollout', { ...base, minReady: Duration.minutes(10), progressDeadline: Duration.minutes(15), strategy: RolloutStrategy.canary() })).not.toThrow();
+    });
+
     // 6. Durations
+    test('a zero-second pause is valid, as Argo accepts it', () => {
+      const chart = newChart();
+      new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(50), CanaryStep.pause(Duration.seconds(0)), CanaryStep.setWeight(100)] }) });
+      const out = synth(chart);
+      expect(find(out, 'Rollout').spec.strategy.canary.steps[1]).toEqual({ pause: { duration: '0s' } });
+      expect(schemaProblems(out)).toEqual([]);
+    });
+
     test('a pause is not whole seconds', () => {
       expect(() => new Rollout(newChart(), 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.pause(Duration.millis(2500))] }) }))
-        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.pause\.duration' is "2500ms": must be a whole number of seconds >= 1/);
+        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.pause\.duration' is "2500ms": must be a whole number of seconds from 0 to 2147483647$/);
     });
 
     // 7. Template references
@@ -444,14 +541,24 @@ describe('Rollout', () => {
       })).toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[1\]\.args\.container' is "cart": conflicts with "shop"/);
     });
 
-    test('a use-site value makes a deferred query invalid PromQL', () => {
+    test('a use-site value outside a string literal is more than one token (it could rewrite the query)', () => {
       const chart = newChart();
       const t = new AnalysisTemplate(chart, 'rate', {
         args: { window: {} },
         metrics: [{ name: 'errors', provider: MetricProvider.prometheus({ address, query: 'sum(rate(errors_total[{{args.window}}]))' }), condition: Condition.vectorFirstBelow(1) }],
       });
       expect(() => new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.analysis(t, { window: '5 minutes' })] }) }))
-        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[0\]\.args' is \{"window":"5 minutes"\}: make the query of metric "errors" in "rate" unusable: has a syntax error/);
+        .toThrow('test/rollout: \'strategy.steps[0].analysis[0].args.window\' is "5 minutes": stands outside any string literal of the query of metric "errors", so it must be one number (e.g. 0.05), duration (e.g. 5m) or name (e.g. http_requests_total) that is not a PromQL keyword: anything more could change the query\'s structure (template test/rate)');
+    });
+
+    test('a use-site value makes a deferred query invalid PromQL', () => {
+      const chart = newChart();
+      const t = new AnalysisTemplate(chart, 'rate', {
+        args: { window: {} },
+        metrics: [{ name: 'errors', provider: MetricProvider.prometheus({ address, query: 'sum(rate(errors_total[{{args.window}}]))' }), condition: Condition.vectorFirstBelow(1) }],
+      });
+      expect(() => new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.analysis(t, { window: 'five' })] }) }))
+        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[0\]\.args' is \{"window":"five"\}: make the query of metric "errors" in "rate" unusable: has a syntax error/);
     });
 
     test('a use-site value gives a deferred query another result shape than its condition expects', () => {
@@ -460,8 +567,8 @@ describe('Rollout', () => {
         args: { query: {} },
         metrics: [{ name: 'm', provider: MetricProvider.prometheus({ address, query: '{{args.query}}' }), condition: Condition.scalarBelow(1) }],
       });
-      expect(() => new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.analysis(t, { query: 'sum(up)' })] }) }))
-        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[0\]\.args' is \{"query":"sum\(up\)"\}: make the query of metric "m" in "any-query" unusable: returns an instant vector, but its condition is written for a scalar result/);
+      expect(() => new Rollout(chart, 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.analysis(t, { query: 'up' })] }) }))
+        .toThrow(/^test\/rollout: 'strategy\.steps\[0\]\.analysis\[0\]\.args' is \{"query":"up"\}: make the query of metric "m" in "any-query" unusable: returns an instant vector, but its condition is written for a scalar result/);
     });
 
     // 9. Counts
@@ -505,6 +612,15 @@ describe('Rollout', () => {
       const dep = new StableDeployment(chart, 'dep', { app: 'shop', image: 'shop:1.0' });
       expect(() => new Rollout(chart, 'rollout', { workloadRef: dep, image: 'shop:2.0', strategy: RolloutStrategy.canary() }))
         .toThrow(/^test\/rollout: 'image' is "shop:2.0": must be unset with workloadRef/);
+    });
+
+    test('a factory argument is hostile: a DeliveryError naming the step, never a TypeError', () => {
+      expect(() => new Rollout(newChart(), 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(NaN)] }) }))
+        .toThrow("test/rollout: 'strategy.steps[0].setWeight' is NaN: must be a whole percentage from 0 to 100");
+      expect(() => new Rollout(newChart(), 'rollout', { ...base, strategy: RolloutStrategy.canary({ steps: [CanaryStep.pause('30s' as unknown as Duration)] }) }))
+        .toThrow('test/rollout: \'strategy.steps[0].pause.duration\' is "30s": must be a Duration, e.g. Duration.seconds(30)');
+      expect(() => new Rollout(newChart(), 'rollout', { ...base, strategy: RolloutStrategy.canary({ stepz: [] } as unknown as CanaryStrategyOptions) }))
+        .toThrow("test/rollout: 'strategy.stepz' is []: is not a prop of Rollout: did you mean 'strategy.steps'?");
     });
 
     test('there is neither an image nor a workloadRef', () => {
