@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, invalidProp } from './errors';
 import { NatsServer } from './nats-server';
+import { checkProps, PropShape } from './props';
 
 /** Props of a {@link GrafanaDashboard}. */
 export interface GrafanaDashboardProps {
@@ -19,7 +20,7 @@ export interface GrafanaDashboardProps {
    */
   readonly namespace?: string;
   /**
-   * Dashboard title.
+   * Dashboard title: 1 to 189 characters (Grafana's column), no control characters.
    * @default `NATS ${server name}`
    */
   readonly title?: string;
@@ -35,6 +36,15 @@ export interface GrafanaDashboardProps {
    */
   readonly datasourceUid?: string;
 }
+
+/** The runtime shape of {@link GrafanaDashboardProps} without `server`, for `checkProps`.
+ * @internal
+ */
+export const GRAFANA_DASHBOARD_OPTIONS_SHAPE: PropShape = { name: 'string', namespace: 'string', title: 'string', uid: 'string', datasourceUid: 'string' };
+
+/** Grafana keeps a dashboard's title in a column of 189 characters. */
+const TITLE_MAX = 189;
+const UID = /^[A-Za-z0-9_-]{1,40}$/;
 
 /** One query of a dashboard panel. */
 export interface DashboardQuery {
@@ -100,17 +110,32 @@ export class GrafanaDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    checkProps(this, props, { ...GRAFANA_DASHBOARD_OPTIONS_SHAPE, server: 'any!' });
     const server = props.server;
+    if (!(server instanceof NatsServer)) invalidProp(this, 'server', server, 'must be a NatsServer');
     this.name = props.name ?? `${server.name}-dashboard`;
     checkDnsSubdomain(this, 'name', this.name);
+    if (this.name.length > 248) {
+      // The ConfigMap's key is `<name>.json`, and a ConfigMap key holds at most 253 characters.
+      invalidProp(this, 'name', this.name, 'must be at most 248 characters: the ConfigMap key <name>.json must fit 253');
+    }
     const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     checkDnsLabel(this, 'namespace', namespace);
+    if (props.uid === undefined && !UID.test(this.name)) {
+      // The uid defaults to the name; a name Grafana cannot take as a uid needs an explicit one.
+      invalidProp(this, 'name', this.name, 'must be at most 40 letters, digits, "-" and "_" to serve as the dashboard uid, or give uid as well');
+    }
     const uid = props.uid ?? this.name;
-    if (typeof uid !== 'string' || !/^[A-Za-z0-9_-]{1,40}$/.test(uid)) {
+    if (!UID.test(uid)) {
       invalidProp(this, 'uid', uid, 'must be 1 to 40 letters, digits, "-" and "_" (Grafana\'s limit)');
     }
-    if (props.datasourceUid !== undefined && (typeof props.datasourceUid !== 'string' || !/^[A-Za-z0-9._-]{1,40}$/.test(props.datasourceUid))) {
+    if (props.datasourceUid !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(props.datasourceUid)) {
       invalidProp(this, 'datasourceUid', props.datasourceUid, 'must be a Grafana data source uid: 1 to 40 letters, digits, ".", "-" and "_"');
+    }
+    const title = props.title ?? `NATS ${server.name}`;
+    // eslint-disable-next-line no-control-regex
+    if (title.trim() === '' || title.length > TITLE_MAX || /[\u0000-\u001f\u007f]/.test(title)) {
+      invalidProp(this, 'title', title, `must be 1 to ${TITLE_MAX} characters (Grafana's limit), not blank, without control characters`);
     }
     const datasource = { type: 'prometheus', uid: props.datasourceUid ?? '${datasource}' };
     // prometheus-operator labels every target with its namespace and Service.
@@ -129,7 +154,7 @@ export class GrafanaDashboard extends Construct {
 
     this.dashboard = {
       uid,
-      title: props.title ?? `NATS ${server.name}`,
+      title,
       tags: ['nats'],
       timezone: 'browser',
       schemaVersion: 39,

@@ -1,8 +1,9 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, invalidProp } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, invalidProp, wholeSeconds } from './errors';
 import { NatsServer } from './nats-server';
+import { checkProps } from './props';
 
 /** How Prometheus finds and scrapes the NATS exporter. */
 export interface NatsMonitoringOptions {
@@ -24,7 +25,7 @@ export interface NatsMonitoringOptions {
    */
   readonly namespace?: string;
   /**
-   * How often Prometheus scrapes the exporter.
+   * How often Prometheus scrapes the exporter, in whole seconds.
    * @default Duration.seconds(30)
    */
   readonly interval?: Duration;
@@ -51,8 +52,10 @@ export class NatsMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: NatsMonitoringProps) {
     super(scope, id);
+    checkProps(this, props, { server: 'any!', prometheusLabels: 'map!', name: 'string', namespace: 'string', interval: Duration });
+    if (!(props.server instanceof NatsServer)) invalidProp(this, 'server', props.server, 'must be a NatsServer');
     const labels = props.prometheusLabels;
-    if (labels === undefined || labels === null || typeof labels !== 'object' || Object.keys(labels).length === 0) {
+    if (Object.keys(labels).length === 0) {
       invalidProp(this, 'prometheusLabels', labels,
         'must hold the label(s) the Prometheus instance selects ServiceMonitors on, e.g. { release: "prometheus-operator-1593782473" }; without them Prometheus silently scrapes nothing');
     }
@@ -65,9 +68,7 @@ export class NatsMonitoring extends Construct {
     checkDnsSubdomain(this, 'name', this.name);
     this.namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     checkDnsLabel(this, 'namespace', this.namespace);
-    const interval = props.interval ?? Duration.seconds(30);
-    const seconds = interval.toMilliseconds() / 1000;
-    if (!Number.isInteger(seconds) || seconds < 1) invalidProp(this, 'interval', `${interval.toMilliseconds()}ms`, 'must be a whole number of seconds >= 1');
+    const seconds = wholeSeconds(this, 'interval', props.interval ?? Duration.seconds(30), 1);
 
     const server = props.server;
     this.serviceMonitor = new ServiceMonitor(this, 'Resource', {

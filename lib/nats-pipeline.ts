@@ -1,12 +1,14 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDnsLabel, invalidProp } from './errors';
-import { GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
+import { GRAFANA_DASHBOARD_OPTIONS_SHAPE, GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
 import { LabelKeys } from './labels';
 import { NATS_PORTS } from './nats-config';
 import { NatsMonitoring, NatsMonitoringOptions } from './nats-monitoring';
-import { NatsServer, NatsServerProps } from './nats-server';
-import { checkNatsUrl, PipelineStage, PipelineStageOptions } from './pipeline-stage';
+import { NATS_SERVER_PROPS_SHAPE, NatsServer, NatsServerProps } from './nats-server';
+import { checkNatsUrl, NatsCredentials, PIPELINE_STAGE_OPTIONS_SHAPE, PipelineStage, PipelineStageOptions } from './pipeline-stage';
+import { checkProps, PropShape } from './props';
+import { LABEL_KEYS_SHAPE } from './workload';
 
 /** Monitoring of the pipeline's NATS server: a ServiceMonitor and, unless turned off, a Grafana dashboard. */
 export interface NatsPipelineMonitoring extends NatsMonitoringOptions {
@@ -56,7 +58,25 @@ export interface NatsPipelineProps {
    * @default - see LabelKeys
    */
   readonly labelKeys?: LabelKeys;
+  /**
+   * Credentials every stage reads from a Kubernetes Secret to connect to `serverUrl` (a stage's
+   * own `credentials` replace them). Only with `serverUrl`: the pipeline's own server has no users.
+   * @default - no credentials
+   */
+  readonly credentials?: NatsCredentials;
 }
+
+/** The runtime shape of {@link NatsPipelineProps}, for `checkProps`; stages are checked one by one. */
+const NATS_PIPELINE_PROPS_SHAPE: PropShape = {
+  stages: 'array!',
+  server: NATS_SERVER_PROPS_SHAPE,
+  serverUrl: 'string',
+  monitoring: { prometheusLabels: 'map!', name: 'string', namespace: 'string', interval: Duration, dashboard: 'object|boolean' },
+  networkPolicy: 'boolean',
+  prometheusNamespace: 'string',
+  labelKeys: LABEL_KEYS_SHAPE,
+  credentials: NatsCredentials,
+};
 
 /**
  * Stages that pass messages through NATS (the course's fetcher → mapper → saver), with the
@@ -78,11 +98,20 @@ export class NatsPipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: NatsPipelineProps) {
     super(scope, id);
-    if (!Array.isArray(props.stages) || props.stages.length === 0) {
-      invalidProp(this, 'stages', props.stages, 'must list at least one stage');
+    checkProps(this, props, NATS_PIPELINE_PROPS_SHAPE);
+    if (props.stages.length === 0) invalidProp(this, 'stages', props.stages, 'must list at least one stage');
+    props.stages.forEach((s, i) => checkProps(this, s, PIPELINE_STAGE_OPTIONS_SHAPE, `stages[${i}].`));
+    const dashboardOptions = props.monitoring?.dashboard;
+    if ((dashboardOptions as unknown) === true) {
+      invalidProp(this, 'monitoring.dashboard', true, 'must be false (no dashboard) or an object of dashboard options ({} for the defaults)');
     }
+    if (dashboardOptions) checkProps(this, dashboardOptions, GRAFANA_DASHBOARD_OPTIONS_SHAPE, 'monitoring.dashboard.');
     // Stage names are DNS labels, so they never clash with the upper-case ids of the other children.
-    props.stages.forEach((s, i) => checkDnsLabel(this, `stages[${i}].name`, s.name));
+    props.stages.forEach((s, i) => {
+      checkDnsLabel(this, `stages[${i}].name`, s.name);
+      // Stages are children named after themselves, and the constructs library cannot hold a child called `constructor`.
+      if (s.name === 'constructor') invalidProp(this, `stages[${i}].name`, s.name, 'is a reserved JavaScript name and cannot name a stage: choose another name');
+    });
     checkUnique(this, props.stages, s => s.name, 'name');
     checkUnique(this, props.stages, s => s.deploymentName ?? s.name, 'deploymentName');
 
@@ -99,16 +128,28 @@ export class NatsPipeline extends Construct {
           `cannot be combined with ${needOwnServer.join(', ')}: they shape or watch the pipeline's own NATS server, which serverUrl replaces; drop them or drop serverUrl`);
       }
       this.natsUrl = props.serverUrl;
+      props.credentials?._render(this, 'credentials');
     } else {
+      // The server renders here has no users: credentials would go to a server that ignores them.
+      const withCredentials = [
+        ...(props.credentials !== undefined ? ['credentials'] : []),
+        ...props.stages.flatMap((s, i) => (s.credentials !== undefined ? [`stages[${i}].credentials`] : [])),
+      ];
+      if (withCredentials.length > 0) {
+        invalidProp(this, withCredentials[0], props.credentials ?? props.stages.find(s => s.credentials)!.credentials,
+          'needs serverUrl: the pipeline\'s own NATS server has no users (the NetworkPolicy guards it), so credentials only go with a server you bring');
+      }
       this.server = new NatsServer(this, 'Server', { labelKeys: props.labelKeys, ...props.server });
       this.natsUrl = this.server.url;
     }
 
     this.stages = props.stages.map(options => new PipelineStage(this, options.name, {
       labelKeys: props.labelKeys,
+      credentials: props.credentials,
       ...options,
       natsUrl: this.natsUrl,
     }));
+    if (this.server) this.refuseStagesTheServerSelects(this.server);
 
     const server = this.server;
     if (server && props.monitoring) {
@@ -128,6 +169,21 @@ export class NatsPipeline extends Construct {
     const found = this.stages.find(s => s.app === name);
     if (!found) invalidProp(this, 'stage', name, `must be one of the pipeline's stages: ${this.stages.map(s => s.app).join(', ')}`);
     return found;
+  }
+
+  /**
+   * A stage whose pods carry every label the server selects on (a stage named like the server,
+   * under the same app key) would be taken for a NATS server by its StatefulSet, Services, budget
+   * and NetworkPolicy.
+   */
+  private refuseStagesTheServerSelects(server: NatsServer): void {
+    this.stages.forEach((stage, i) => {
+      if (!Object.entries(server.podLabels).every(([k, v]) => stage.podLabels[k] === v)) return;
+      const [[serverKey, serverValue]] = Object.entries(server.podLabels);
+      const byName = stage.labelKeys.app === serverKey;
+      invalidProp(this, byName ? `stages[${i}].name` : 'server.name', byName ? stage.app : server.name,
+        `must differ from ${byName ? 'the NATS server\'s name' : `the ${serverKey} label of stages[${i}]'s pods`}: the server's StatefulSet, Services, PodDisruptionBudget and NetworkPolicy select pods labelled ${serverKey}=${serverValue}, and would take the stage's pods for NATS servers`);
+    });
   }
 
   private renderNetworkPolicy(server: NatsServer, prometheusNamespace: string | undefined): ApiObject {
@@ -168,3 +224,4 @@ function checkUnique<T>(scope: Construct, items: readonly T[], key: (item: T) =>
     seen.set(value, i);
   });
 }
+

@@ -1,12 +1,14 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkPositiveInt, invalidProp, wholeSeconds } from './errors';
+import { IConstruct } from 'constructs';
+import { checkDnsLabel, checkDnsSubdomain, checkInt, invalidProp, wholeSeconds } from './errors';
 import { LabelKeys, resolveLabelKeys } from './labels';
-import { NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
+import { checkNatsBytes, NATS_MAX_CLUSTER_SIZE, NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
 import { PodSecurity } from './pod-security';
 import { Probe } from './probe';
-import { ContainerResources, Memory } from './quantity';
-import { checkImage, renderPodTemplate } from './workload';
+import { checkProps, PropShape } from './props';
+import { ContainerResources, Memory, renderResources } from './quantity';
+import { checkImage, CONTAINER_OPTIONS_SHAPE, LABEL_KEYS_SHAPE, renderPodTemplate } from './workload';
 
 /** JetStream persistence: a file store on a volume claimed per server. */
 export interface JetStreamOptions {
@@ -36,7 +38,8 @@ export interface NatsServerProps {
    */
   readonly name?: string;
   /**
-   * Servers in the cluster. With JetStream it must be odd (see the guide).
+   * Servers in the cluster, at most 64 (see {@link NATS_MAX_CLUSTER_SIZE}). With JetStream it
+   * must be odd (see the guide).
    * @default 1
    */
   readonly replicas?: number;
@@ -72,7 +75,8 @@ export interface NatsServerProps {
    */
   readonly security?: PodSecurity;
   /**
-   * How long lame-duck mode spreads client disconnects over on shutdown.
+   * How long lame-duck mode spreads client disconnects over on shutdown: whole seconds, at
+   * least 30 (nats-server refuses a shorter `lame_duck_duration`).
    * @default Duration.seconds(30)
    */
   readonly lameDuckDuration?: Duration;
@@ -90,7 +94,26 @@ export interface NatsServerProps {
   readonly labelKeys?: LabelKeys;
 }
 
+/** The runtime shape of {@link NatsServerProps}, for `checkProps` (JavaScript callers, casts, typos).
+ * @internal
+ */
+export const NATS_SERVER_PROPS_SHAPE: PropShape = {
+  name: 'string',
+  replicas: 'number',
+  image: 'string',
+  exporterImage: 'string',
+  jetstream: { storage: Memory, storageClass: 'string', maxMemoryStore: Memory },
+  resources: CONTAINER_OPTIONS_SHAPE.resources,
+  exporterResources: CONTAINER_OPTIONS_SHAPE.resources,
+  security: PodSecurity,
+  lameDuckDuration: Duration,
+  terminationGracePeriod: Duration,
+  labelKeys: LABEL_KEYS_SHAPE,
+};
+
 const LAME_DUCK_GRACE_SECONDS = 10;
+/** nats-server refuses a `lame_duck_duration` below 30 s. */
+const LAME_DUCK_MIN_SECONDS = 30;
 const CONFIG_DIR = '/etc/nats-config';
 const PID_DIR = '/var/run/nats';
 const STORE_DIR = '/data';
@@ -138,6 +161,7 @@ export class NatsServer extends Construct {
 
   constructor(scope: Construct, id: string, props: NatsServerProps = {}) {
     super(scope, id);
+    checkProps(this, props, NATS_SERVER_PROPS_SHAPE);
     this.name = props.name ?? 'nats';
     checkDnsLabel(this, 'name', this.name);
     if (this.name.length > 52) {
@@ -148,7 +172,10 @@ export class NatsServer extends Construct {
     this.namespace = Chart.of(this).namespace ?? 'default';
 
     this.replicas = props.replicas ?? 1;
-    checkPositiveInt(this, 'replicas', this.replicas);
+    if (Number.isInteger(this.replicas) && this.replicas > NATS_MAX_CLUSTER_SIZE) {
+      invalidProp(this, 'replicas', this.replicas, `must be at most ${NATS_MAX_CLUSTER_SIZE}: routes are a full mesh, so ${this.replicas} servers would hold ${3 * this.replicas * (this.replicas - 1) / 2} route connections; grow beyond a cluster with NATS superclusters or leaf nodes`);
+    }
+    checkInt(this, 'replicas', this.replicas, 1, NATS_MAX_CLUSTER_SIZE);
     this.jetstream = props.jetstream !== undefined;
     if (this.jetstream && this.replicas % 2 === 0) {
       // JetStream replicates through RAFT: N servers tolerate floor((N-1)/2) failures, so an even
@@ -157,7 +184,9 @@ export class NatsServer extends Construct {
     }
 
     const lameDuckSeconds = wholeSeconds(this, 'lameDuckDuration', props.lameDuckDuration ?? Duration.seconds(30));
-    if (lameDuckSeconds < 1) invalidProp(this, 'lameDuckDuration', `${lameDuckSeconds}s`, 'must be at least 1 second');
+    if (lameDuckSeconds < LAME_DUCK_MIN_SECONDS) {
+      invalidProp(this, 'lameDuckDuration', `${lameDuckSeconds}s`, `must be at least ${LAME_DUCK_MIN_SECONDS} seconds: nats-server refuses a shorter lame_duck_duration`);
+    }
     const graceSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60));
     if (graceSeconds <= lameDuckSeconds + LAME_DUCK_GRACE_SECONDS) {
       invalidProp(this, 'terminationGracePeriod', `${graceSeconds}s`,
@@ -166,11 +195,11 @@ export class NatsServer extends Construct {
 
     const js = props.jetstream;
     const storage = js?.storage ?? Memory.gibibytes(10);
+    let maxFileStore: bigint | undefined;
+    let maxMemoryStore: bigint | undefined;
     if (js) {
-      if (!(storage instanceof Memory) || !storage.isValid) invalidProp(this, 'jetstream.storage', storage instanceof Memory ? storage.text : storage, 'must be a positive memory quantity, e.g. Memory.gibibytes(10)');
-      if (js.maxMemoryStore !== undefined && (!(js.maxMemoryStore instanceof Memory) || !js.maxMemoryStore.isValid)) {
-        invalidProp(this, 'jetstream.maxMemoryStore', js.maxMemoryStore instanceof Memory ? js.maxMemoryStore.text : js.maxMemoryStore, 'must be a positive memory quantity, e.g. Memory.gibibytes(1)');
-      }
+      maxFileStore = jetStreamBytes(this, 'jetstream.storage', storage, 'Memory.gibibytes(10)');
+      if (js.maxMemoryStore !== undefined) maxMemoryStore = jetStreamBytes(this, 'jetstream.maxMemoryStore', js.maxMemoryStore, 'Memory.gibibytes(1)');
       if (js.storageClass !== undefined) checkDnsSubdomain(this, 'jetstream.storageClass', js.storageClass);
     }
 
@@ -189,7 +218,7 @@ export class NatsServer extends Construct {
       pidFile: `${PID_DIR}/nats.pid`,
       lameDuckSeconds,
       lameDuckGraceSeconds: LAME_DUCK_GRACE_SECONDS,
-      jetstream: js ? { storeDir: STORE_DIR, maxFileStore: storage.value, maxMemoryStore: js.maxMemoryStore?.value } : undefined,
+      jetstream: js ? { storeDir: STORE_DIR, maxFileStore: maxFileStore!, maxMemoryStore } : undefined,
     }));
     const configMapName = `${this.name}-config`;
     this.configMap = new ApiObject(this, 'Config', {
@@ -264,6 +293,8 @@ export class NatsServer extends Construct {
 
     const exporterImage = props.exporterImage ?? NatsServer.DEFAULT_EXPORTER_IMAGE;
     checkImage(this, exporterImage, 'exporterImage');
+    // Checked under its own name: the shared template would report it as `resources`.
+    renderResources(this, 'exporterResources', props.exporterResources);
     const exporterTemplate = renderPodTemplate(this, {
       image: exporterImage,
       containerName: 'metrics',
@@ -327,4 +358,12 @@ export class NatsServer extends Construct {
       spec: { maxUnavailable: 1, selector: { matchLabels: this.podLabels } },
     });
   }
+}
+
+/** A JetStream byte limit: a valid Memory that is a whole number of bytes fitting nats-server's int64. */
+function jetStreamBytes(scope: IConstruct, prop: string, quantity: unknown, example: string): bigint {
+  if (!(quantity instanceof Memory)) invalidProp(scope, prop, quantity, `must be a Memory, e.g. ${example}`);
+  const problem = quantity.problem;
+  if (problem) invalidProp(scope, prop, problem.value, problem.expected);
+  return checkNatsBytes(scope, prop, quantity.text, example);
 }

@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { connect } from '@nats-io/transport-node';
+import { Duration } from 'cdk8s';
 import { Memory, NatsServer, NatsServerProps } from '../lib';
 import { find, newChart, synth } from './support/synth';
 import { describeWithTool } from './support/tools';
@@ -80,6 +81,33 @@ describeWithTool('nats-server', INSTALL, 'the generated nats.conf, checked by na
     const result = check(file);
     expect(result.stdout + result.stderr).toMatch(/configuration file .* is valid/);
     expect(result.status).toBe(0);
+  });
+
+  it.each([
+    ['64 servers (the most NATS_MAX_CLUSTER_SIZE allows)', { replicas: 64 }],
+    ['63 servers with JetStream, the largest int64 store and a memory store in decimal units', { replicas: 63, jetstream: { storage: Memory.of('9223372036854775807'), maxMemoryStore: Memory.of('1.5G') } }],
+    ['JetStream at 7Ei, exactly', { jetstream: { storage: Memory.of('7Ei') } }],
+    ['the shortest lame-duck duration nats-server allows', { lameDuckDuration: Duration.seconds(30) }],
+  ] as const)('accepts the config at the bounds the props allow: %s', (name, props) => {
+    const text = emittedConfig(props as NatsServerProps);
+    const result = check(writeTemp(dir, `${name.replace(/\W+/g, '-')}.conf`, text));
+    expect(result.stdout + result.stderr).toMatch(/configuration file .* is valid/);
+    expect(result.status).toBe(0);
+    if (name.startsWith('JetStream at 7Ei')) expect(text).toContain('"max_file_store": 8070450532247928832');
+  });
+
+  it('rejects a lame-duck duration below 30 seconds, which the props refuse', () => {
+    const text = emittedConfig().replace('"lame_duck_duration": "30s"', '"lame_duck_duration": "29s"');
+    const result = check(writeTemp(dir, 'short-ldm.conf', text));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/minimum is 30 seconds/);
+  });
+
+  it('rejects a store beyond int64, which the props refuse', () => {
+    const text = emittedConfig({ jetstream: {} }).replace(/"max_file_store": \d+/, '"max_file_store": 9223372036854775808');
+    const result = check(writeTemp(dir, 'huge-store.conf', text));
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/out of the range/);
   });
 
   // The two controls show the check can fail: nats-server really reads the keys and the variable.

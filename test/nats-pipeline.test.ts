@@ -7,7 +7,7 @@ import * as yaml from 'js-yaml';
 import { NatsPipelineChart } from '../examples/nats-pipeline';
 import * as lib from '../lib';
 import {
-  Autoscaler, Cpu, IntOrPercent, NatsMonitoring, NatsPipeline, NatsPipelineProps, NatsServer, PipelineStage, PipelineStageOptions, PodSecurity, UpdateStrategy,
+  Autoscaler, Cpu, DeliveryError, IntOrPercent, NatsCredentials, NatsMonitoring, NatsPipeline, NatsPipelineProps, NatsServer, PipelineStage, PipelineStageOptions, PodSecurity, UpdateStrategy,
 } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, newChart, selects, synth } from './support/synth';
@@ -206,9 +206,16 @@ describe('NatsPipeline', () => {
     expect(find(synth(chart), 'Deployment', 'worker').spec.template.spec.containers[0].env).toEqual([{ name: 'BUS_URL', value: 'nats://bus:4222' }]);
   });
 
-  test('a stage may be called nats, monitoring or dashboard', () => {
-    const { chart } = pipeline({ stages: [stage('nats'), stage('monitoring'), stage('dashboard')], monitoring: { prometheusLabels: { release: 'kps' } } });
-    expect(synth(chart).filter(m => m.kind === 'Deployment').map(m => m.metadata.name)).toEqual(['nats', 'monitoring', 'dashboard']);
+  test('a stage may be called server, monitoring or dashboard (the ids of the other children)', () => {
+    const { chart } = pipeline({ stages: [stage('server'), stage('monitoring'), stage('dashboard')], monitoring: { prometheusLabels: { release: 'kps' } } });
+    expect(synth(chart).filter(m => m.kind === 'Deployment').map(m => m.metadata.name)).toEqual(['server', 'monitoring', 'dashboard']);
+  });
+
+  test('a stage may share the server\'s name when the two use different app label keys', () => {
+    const { chart } = pipeline({ stages: [stage('nats', { labelKeys: { app: 'app' } })] });
+    const out = synth(chart);
+    const server = find(out, 'StatefulSet', 'nats');
+    expect(selects(server.spec.selector.matchLabels, find(out, 'Deployment', 'nats').spec.template.metadata.labels)).toBe(false);
   });
 
   test('a user-given env stays next to NATS_URL', () => {
@@ -217,6 +224,62 @@ describe('NatsPipeline', () => {
       { name: 'CHUNK_SIZE', value: '100' },
       { name: 'NATS_URL', value: 'nats://nats:4222' },
     ]);
+  });
+
+  test('credentials come from a Secret: user and password through secretKeyRef, never as values', () => {
+    const { chart } = pipeline({
+      serverUrl: 'tls://nats.messaging.svc:4222',
+      credentials: NatsCredentials.fromSecret('nats-auth', { userKey: 'username' }),
+      stages: [stage('fetcher'), stage('mapper', { credentials: NatsCredentials.credsFile('mapper-creds', { key: 'mapper.creds' }) })],
+    });
+    const out = synth(chart);
+    expect(find(out, 'Deployment', 'fetcher').spec.template.spec.containers[0].env).toEqual([
+      { name: 'NATS_URL', value: 'tls://nats.messaging.svc:4222' },
+      { name: 'NATS_USER', valueFrom: { secretKeyRef: { name: 'nats-auth', key: 'username' } } },
+      { name: 'NATS_PASSWORD', valueFrom: { secretKeyRef: { name: 'nats-auth', key: 'password' } } },
+    ]);
+    // A stage's own credentials replace the pipeline's: a creds file, mounted read-only, its path in NATS_CREDS.
+    const mapper = find(out, 'Deployment', 'mapper').spec.template.spec;
+    expect(mapper.containers[0].env).toEqual([
+      { name: 'NATS_URL', value: 'tls://nats.messaging.svc:4222' },
+      { name: 'NATS_CREDS', value: '/etc/nats-creds/nats.creds' },
+    ]);
+    expect(mapper.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'nats-creds', mountPath: '/etc/nats-creds', readOnly: true },
+    ]);
+    expect(mapper.volumes).toContainEqual({ name: 'nats-creds', secret: { secretName: 'mapper-creds', items: [{ key: 'mapper.creds', path: 'nats.creds' }] } });
+    // Still the restricted profile.
+    expect(mapper.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
+    expect(schemaProblems(out)).toEqual([]);
+  });
+
+  test.each([
+    'nats://my-nats:4222', 'tls://nats.messaging.svc.cluster.local:4222', 'nats://my-nats', 'nats://10.0.0.5:4222', 'nats://[fd00::1]:4222', 'nats://nats:65535',
+  ])('accepts the NATS URL %s', url => {
+    expect(find(synth(pipeline({ serverUrl: url, stages: [stage('mapper')] }).chart), 'Deployment', 'mapper').spec.template.spec.containers[0].env).toEqual([{ name: 'NATS_URL', value: url }]);
+  });
+
+  test.each([
+    'nats://', 'nats://my_nats:4222', 'NATS://nats:4222', 'wss://nats:443', 'http://nats:4222', 'nats://nats:0', 'nats://nats:4222/', 'nats://nats:4222?x=1',
+    'nats://999.1.1.1:4222', 'nats://[zz::1]:4222', 'nats://a:4222,nats://b:4222', ' nats://nats:4222', 'nats://nats:+4222',
+  ])('refuses the NATS URL %s', url => {
+    expect(() => pipeline({ serverUrl: url })).toThrow(new DeliveryError('test/pipeline', 'serverUrl', url,
+      'must be a NATS URL: nats:// or tls://, a host name or IP address and an optional port from 1 to 65535, nothing else, e.g. "nats://my-nats:4222"').message);
+  });
+
+  test.each([
+    ['nats://app:s3cret@nats:4222', 'nats://***@nats:4222'],
+    ['tls://t0ken@nats:4222', 'tls://***@nats:4222'],
+    ['nats://a%40b:p@ss@nats', 'nats://***@nats'],
+  ])('refuses credentials in the URL %s without printing them', (url, shown) => {
+    let message = '';
+    try {
+      pipeline({ serverUrl: url });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toBe(`test/pipeline: 'serverUrl' is ${JSON.stringify(shown)}: must not carry credentials (they would sit in plain text in the manifests): keep them in a Secret and give credentials: NatsCredentials.fromSecret("<secret>") or NatsCredentials.credsFile("<secret>")`);
   });
 
   describe('fails if', () => {
@@ -281,6 +344,12 @@ describe('NatsPipeline', () => {
       expect(() => synth(chart)).toThrow(/\[test\/pipeline\/mapper\] 'replicas' is 10: must be left unset: test\/hpa owns the replica count/);
     });
 
+    test('fails if a stage is named like the server, whose selectors would take its pods for NATS servers', () => {
+      expect(() => pipeline({ stages: [stage('fetcher'), stage('nats')] })).toThrow(new DeliveryError('test/pipeline', 'stages[1].name', 'nats',
+        'must differ from the NATS server\'s name: the server\'s StatefulSet, Services, PodDisruptionBudget and NetworkPolicy select pods labelled app.kubernetes.io/name=nats, and would take the stage\'s pods for NATS servers').message);
+      expect(() => pipeline({ stages: [stage('my-nats')], server: { name: 'my-nats' } })).toThrow(/^test\/pipeline: 'stages\[0\].name' is "my-nats": must differ from the NATS server's name/);
+    });
+
     test('fails if asked for a stage it does not have', () => {
       expect(() => pipeline().pipeline.stage('loader')).toThrow(/^test\/pipeline: 'stage' is "loader": must be one of the pipeline's stages: fetcher, mapper, saver/);
     });
@@ -316,7 +385,7 @@ describe('NatsMonitoring on its own', () => {
       const chart = newChart();
       const server = new NatsServer(chart, 'nats');
       expect(() => new NatsMonitoring(chart, 'monitoring', { server, prometheusLabels: { release: 'kps' }, interval: Duration.millis(500) })).toThrow(
-        /^test\/monitoring: 'interval' is "500ms": must be a whole number of seconds >= 1/);
+        /^test\/monitoring: 'interval' is "500ms": must be a whole number of seconds from 1 to 2147483647$/);
     });
 
     test('fails if a Prometheus label key is not a label key', () => {

@@ -221,7 +221,7 @@ describe('NatsServer', () => {
     });
 
     test('fails if replicas is not a whole number >= 1', () => {
-      expect(() => build({ replicas: 0 })).toThrow(/test\/nats: 'replicas' is 0: must be a whole number >= 1/);
+      expect(() => build({ replicas: 0 })).toThrow(/^test\/nats: 'replicas' is 0: must be a whole number from 1 to 64$/);
     });
 
     test('fails if the grace period leaves no time for lame-duck mode', () => {
@@ -246,7 +246,7 @@ describe('NatsServer', () => {
     });
 
     test('fails if the JetStream storage is not a positive quantity', () => {
-      expect(() => build({ jetstream: { storage: Memory.of('lots') } })).toThrow(/test\/nats: 'jetstream.storage' is "lots": must be a positive memory quantity/);
+      expect(() => build({ jetstream: { storage: Memory.of('lots') } })).toThrow(/^test\/nats: 'jetstream.storage' is "lots": must be a positive Kubernetes quantity/);
     });
   });
 });
