@@ -64,6 +64,28 @@ export function objectRef(m: Manifest): string {
   return ns ? `${m?.kind}/${ns}/${m?.metadata?.name}` : `${m?.kind}/${m?.metadata?.name}`;
 }
 
+/** An object the construct metadata describes: an `ApiObject` (its name, construct path and manifest). */
+export interface ConstructMetadataSource {
+  readonly name: string;
+  readonly node: { readonly path: string };
+  toJson(): any;
+}
+
+/**
+ * The `resources` of `construct-metadata.json`, which the cdk8s CLI hands to validation plugins:
+ * each object's construct path under its name (what cdk8s writes, and other plugins look up:
+ * the last object wins where names are shared across kinds) and, unambiguously, under its
+ * {@link objectRef} (`Kind/namespace/name`), which the cdk8s-delivery plugin looks up first.
+ */
+export function constructMetadataResources(objects: readonly ConstructMetadataSource[]): Record<string, { path: string }> {
+  const resources: Record<string, { path: string }> = {};
+  for (const obj of objects) {
+    resources[obj.name] = { path: obj.node.path };
+    resources[objectRef(obj.toJson())] = { path: obj.node.path };
+  }
+  return resources;
+}
+
 /**
  * Drops findings whose object carries a suppression annotation with a reason, reports empty
  * reasons (for the checker's own rules) and annotations naming no rule at all, and renders the rest.

@@ -65,16 +65,20 @@ export async function validateSchemas(input: IConstruct | readonly Manifest[], o
         for (const d of details) report(source, d);
       }
     }
+    let unknown: string[];
     if (isBuiltInGroup(group)) {
       if (k127 && !k127.has(`${m.apiVersion} ${m.kind}`)) report('kubernetes-1.27', `${m.apiVersion} ${m.kind} is not served by Kubernetes 1.27`);
-      const modelName = clientNodeModelName(models, group, version, m.kind);
-      if (modelName) for (const u of unknownFieldsByModel(models, m, modelName, '')) report('unknown-field', u);
+      // A version the client models lack (an old alpha) is walked against another version of the kind.
+      const modelName = clientNodeModelName(models, group, version, m.kind) ?? anyVersionModelName(models, group, m.kind);
+      unknown = modelName ? unknownFieldsByModel(models, m, modelName, '') : unknownMetadata(models, m);
     } else {
       // Parsing CRD files takes a while; only apps with custom resources pay for it.
       crds ??= crdSchemas(options.crdFiles ?? defaultCrdFiles());
       const schema = crds.get(`${gk}/${version}`);
-      if (schema) for (const u of unknownFieldsBySchema(m, schema, '')) report('unknown-field', u);
+      // CRD schemas leave metadata open, so it is walked as ObjectMeta, whatever the kind.
+      unknown = [...unknownMetadata(models, m), ...(schema ? unknownFieldsBySchema(m, schema, '') : [])];
     }
+    for (const u of unknown) report('unknown-field', u);
   }
   return problems;
 }
@@ -164,6 +168,20 @@ function clientNodeModelName(models: ClientNodeModels, group: string, version: s
   return [`${prefix}${v}${kind}`, `${v}${kind}`].find(n => models[n]?.attributeTypeMap);
 }
 
+/** The object's `metadata`, walked as ObjectMeta: every kind has one, including kinds without a schema here. */
+function unknownMetadata(models: ClientNodeModels, m: Manifest): string[] {
+  return m && typeof m === 'object' ? unknownFieldsByModel(models, m.metadata, 'V1ObjectMeta', '/metadata') : [];
+}
+
+/** A client model of the kind in any version of its group, newest first (`V2…` before `V1…`, GA before beta). */
+function anyVersionModelName(models: ClientNodeModels, group: string, kind: string): string | undefined {
+  const prefix = (group === '' ? 'core' : group.split('.')[0]).replace(/^./, c => c.toUpperCase());
+  const rank = (n: string) => { const [, major, stage, minor] = /V(\d+)(alpha|beta)?(\d*)/.exec(n) ?? []; return Number(major) * 1000 + (stage === undefined ? 900 : stage === 'beta' ? 500 : 0) + Number(minor || 0); };
+  return Object.keys(models)
+    .filter(n => models[n]?.attributeTypeMap && new RegExp(`^(${prefix})?V\\d+((alpha|beta)\\d+)?${String(kind).replace(/[^A-Za-z0-9]/g, '\\$&')}$`).test(n))
+    .sort((a, b) => rank(b) - rank(a))[0];
+}
+
 function unknownFieldsByModel(models: ClientNodeModels, value: unknown, type: string, at: string): string[] {
   if (value === null || value === undefined) return [];
   const array = /^Array<(.+)>$/.exec(type);
@@ -186,10 +204,11 @@ function unknownFieldsBySchema(value: unknown, schema: any, at: string): string[
   const props = schema.properties;
   const extra = schema.additionalProperties;
   return Object.entries(value as Record<string, unknown>).flatMap(([k, v]) => {
+    if (at === '' && k === 'metadata') return [];
     if (props?.[k]) return unknownFieldsBySchema(v, props[k], `${at}/${k}`);
     if (extra) return typeof extra === 'object' ? unknownFieldsBySchema(v, extra, `${at}/${k}`) : [];
     if (!props) return [];
-    // apiVersion, kind and metadata are not always spelled out in CRD schemas.
+    // apiVersion and kind are not always spelled out in CRD schemas; metadata is walked as ObjectMeta.
     if (at === '' && ['apiVersion', 'kind', 'metadata'].includes(k)) return [];
     return [unknownField(`${at}/${k}`, k, Object.keys(props))];
   });

@@ -80,6 +80,20 @@ class PolicyValidation {
       if (!groups.has(key)) groups.set(key, []);
       groups.get(key).push(f);
     }
+    // The CLI finds a finding's construct path by its resourceName in construct-metadata.json.
+    // Names can be shared across kinds (Deployment x and Service x), so look up the object's
+    // Kind/namespace/name, which synthesizeApp records; with only names recorded (plain
+    // app.synth()), a shared name is left without a path rather than given another object's.
+    const namesUsed = new Map();
+    for (const m of manifests) {
+      const name = m.metadata && m.metadata.name;
+      namesUsed.set(name, (namesUsed.get(name) || 0) + 1);
+    }
+    const metadata = context.metadata || {};
+    const resourceName = f => {
+      const name = f.object.split('/').pop();
+      return Object.prototype.hasOwnProperty.call(metadata, f.object) || namesUsed.get(name) > 1 ? f.object : name;
+    };
     const threshold = SEVERITIES.indexOf(this.failOn);
     let failing = 0;
     for (const [ruleName, list] of groups) {
@@ -90,7 +104,7 @@ class PolicyValidation {
         recommendation: POLICY_RULES[rule] ?? WIRING_RULES[rule] ?? 'Fix or remove the suppression annotation.',
         fix: `Change the field named in each location, or, where the rule does not apply, annotate the object with cdk8s-delivery.io/suppress.${rule}: "<reason>".`,
         violatingResources: list.map(f => ({
-          resourceName: f.object.split('/').pop(),
+          resourceName: resourceName(f),
           manifestPath: f.path ?? '',
           locations: [`${f.object} ${f.message}`],
         })),

@@ -3,7 +3,9 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { ValidationContext as Context } from 'cdk8s-cli/lib/plugins/validation';
+import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
+import { constructMetadataResources } from '../lib/findings';
 
 // The plugin is plain JavaScript that requires the compiled checker from build/. The package
 // build may be stale while we work, so compile the checker's import graph into a scratch
@@ -110,6 +112,37 @@ describe('PolicyValidation plugin, called with the CLI\'s ValidationContext', ()
     await new PolicyValidation({ failOn: 'warning' }).validate(suppressed);
     expect(suppressed.report.toJson().violations.map(v => v.ruleName)).toEqual(['liveness-probe (info)']);
     expect(suppressed.report.success).toBe(true);
+  });
+
+  describe('objects that share a name across kinds', () => {
+    // Deployment "x" breaks the restricted standard; Service "x" beside it is fine.
+    const bad = deployment('x', { ...restrictedPod, securityContext: { runAsUser: 0, seccompProfile: { type: 'RuntimeDefault' }, runAsNonRoot: true } });
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'x' }, spec: { selector: { app: 'x' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
+    const pathsOf = (ctx: ValidationContext) => ctx.report.toJson().violations.flatMap(v => v.violatingConstructs.map(c => `${c.resourceName} ${c.constructPath}`));
+
+    it('reports the Deployment at its own construct path, from the metadata synthesizeApp records', async () => {
+      const app = Testing.app();
+      const chart = new Chart(app, 'app');
+      const objects = [new ApiObject(chart, 'deployment', bad), new ApiObject(chart, 'service', svc)];
+      const metadata = constructMetadataResources(objects);
+      // The name alone points at the object synthesized last, the Service.
+      expect(metadata.x).toEqual({ path: 'app/service' });
+      const ctx = contextFor([bad, svc], metadata);
+      await new PolicyValidation().validate(ctx);
+      expect(pathsOf(ctx)).toEqual(['Deployment/x app/deployment']);
+    });
+
+    it('reports no construct path rather than the Service\'s, when only names are recorded (plain app.synth())', async () => {
+      const ctx = contextFor([bad, svc], { x: { path: 'app/service' } });
+      await new PolicyValidation().validate(ctx);
+      expect(pathsOf(ctx)).toEqual(['Deployment/x undefined']);
+    });
+
+    it('still reports a name used once by its name', async () => {
+      const ctx = contextFor([bad], { x: { path: 'app/deployment' } });
+      await new PolicyValidation().validate(ctx);
+      expect(pathsOf(ctx)).toEqual(['x app/deployment']);
+    });
   });
 
   it('fails if a property is unknown or has a bad value, naming it and the value', () => {

@@ -26,6 +26,14 @@ describe('validateSchemasSync', () => {
       { apiVersion: 'autoscaling/v2beta2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'old' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'x' }, maxReplicas: 2 } },
       { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'ro' }, spec: { selector: { matchLabels: { app: 'ro' } }, template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'ro', image: 'ro:1' }] } }, strategy: { canary: { stepz: [] } } } },
       { apiVersion: 'monitoring.coreos.com/v1', kind: 'ServiceMonitor', metadata: { name: 'sm' }, spec: { selector: { matchLabels: { app: 'x' } }, endpoints: [{ port: 'http', intervall: '15s' }] } },
+      // Typos wherever they are: top level, metadata, deep in a pod template, in a custom resource.
+      { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'typos', lables: { app: 'x' } }, data: { 'any-key': 'x' }, dta: { a: 'b' } },
+      deployment('deep', {}, { resources: { requets: { cpu: '1' } }, volumeMounts: [{ name: 'tmp', mountPath: '/tmp', readOnyl: true }] }),
+      { ...deployment('template-meta', {}), metadata: { name: 'template-meta', annotatons: {} } },
+      { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'ro-meta', namespce: 'x' }, spec: { selector: { matchLabels: { app: 'ro' } }, template: { metadata: { labels: { app: 'ro' } }, spec: { containers: [{ name: 'ro', image: 'ro:1', imagePullPolicys: 'Always' }] } } } },
+      { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w', lables: {} }, spec: { anything: 1 } },
+      // flowcontrol v1beta2 is missing from the client models: walked against another version of the kind.
+      { apiVersion: 'flowcontrol.apiserver.k8s.io/v1beta2', kind: 'FlowSchema', metadata: { name: 'fs' }, spec: { priorityLevelConfiguration: { name: 'x' }, matchingPrecedense: 3 } },
     ]);
   });
 
@@ -52,6 +60,32 @@ describe('validateSchemasSync', () => {
   it('fails if a custom resource has a misspelt field, from its CRD schema', () => {
     expect(of('Rollout/ro')).toEqual(['unknown-field /spec/strategy/canary/stepz: unknown field (did you mean "steps"?); Kubernetes drops it silently on apply']);
     expect(of('ServiceMonitor/sm')).toEqual(['unknown-field /spec/endpoints/0/intervall: unknown field (did you mean "interval"?); Kubernetes drops it silently on apply']);
+  });
+
+  describe('finds a misspelt field wherever it is', () => {
+    const unknown = (object: string) => of(object).filter(p => p.startsWith('unknown-field ')).map(p => p.replace(/: unknown field.*$/, '')).sort();
+
+    it('at the top level and in metadata, beside a map of free keys (ConfigMap data)', () => {
+      expect(unknown('ConfigMap/typos')).toEqual(['unknown-field /dta', 'unknown-field /metadata/lables']);
+    });
+
+    it('deep in a pod template, and in the metadata of a pod template\'s owner', () => {
+      expect(unknown('Deployment/deep')).toEqual([
+        'unknown-field /spec/template/spec/containers/0/resources/requets',
+        'unknown-field /spec/template/spec/containers/0/volumeMounts/0/readOnyl',
+      ]);
+      expect(unknown('Deployment/template-meta')).toEqual(['unknown-field /metadata/annotatons']);
+    });
+
+    it('in a custom resource: its metadata (left open by CRD schemas) and its spec', () => {
+      expect(unknown('Rollout/ro-meta')).toEqual(['unknown-field /metadata/namespce', 'unknown-field /spec/template/spec/containers/0/imagePullPolicys']);
+      // No CRD known: the metadata is still checked.
+      expect(unknown('Widget/w')).toEqual(['unknown-field /metadata/lables']);
+    });
+
+    it('in a kind whose version the client models lack', () => {
+      expect(unknown('FlowSchema/fs')).toEqual(['unknown-field /spec/matchingPrecedense']);
+    });
   });
 
   it('validates every object of an app and names the construct path of each problem', () => {

@@ -1,14 +1,10 @@
-import { execFileSync } from 'child_process';
-import * as path from 'path';
+import { validateSchemasSync } from '../../lib';
 
 /**
- * Validates synthesized objects against the independent schema packages (newest Kubernetes,
- * Argo Rollouts 1.9, prometheus-operator). Returns one line per problem; [] when all are valid.
+ * Validates synthesized objects the way `validateSchemas` does (newest Kubernetes, Argo Rollouts
+ * 1.9, prometheus-operator, Kubernetes 1.27 kinds, and unknown or misspelt fields anywhere in an
+ * object, metadata included). Returns one line per problem; [] when all are valid.
  */
 export function schemaProblems(objects: readonly unknown[]): string[] {
-  const out = execFileSync(process.execPath, [path.join(__dirname, 'validate-schemas.mjs')], {
-    input: JSON.stringify(objects),
-    encoding: 'utf8',
-  });
-  return JSON.parse(out);
+  return validateSchemasSync(objects as any[]).map(p => `${p.object}: ${p.source} ${p.message}`);
 }
