@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { describeValue } from './errors';
+import { describeValue, NAME_RULES, NameRule } from './errors';
 import { groupKind, LabelSelector, Manifest, namespaceOf, objectRef, podTemplateOf, selectorMatches } from './findings';
 
 /** The API server's limit on one request body is 3 MiB; etcd stores at most half of that per object. */
@@ -116,6 +116,7 @@ function findProblems(root: IConstruct): Problem[] {
     objects.push({ api: c, m, gk, ns: CLUSTER_SCOPED.has(gk) ? '' : namespaceOf(m), owner: ownerOf(c), maker: makerOf(c, makerCache) });
   }
   const problems: Problem[] = [];
+  checkMetadata(objects, problems);
   checkSizes(objects, problems);
   checkDuplicates(objects, problems);
   new SelectorChecks(objects, problems).run();
@@ -136,6 +137,47 @@ function makerOf(c: IConstruct, cache: Map<IConstruct, IConstruct | undefined>):
 
 function pathOf(o: Obj): string {
   return o.owner.node.path;
+}
+
+// ---- Names, labels and annotations ------------------------------------------------------
+
+/** The most bytes all annotations of one object may hold, keys and values together (256 KiB). */
+export const MAX_ANNOTATION_BYTES = 262144;
+
+/** Kinds whose names the API server checks as DNS labels rather than subdomains. */
+const NAME_RULE_BY_KIND: Readonly<Record<string, NameRule>> = {
+  '/Service': NAME_RULES.dns1035Label,
+  '/Namespace': NAME_RULES.dnsLabel,
+};
+
+/**
+ * apimachinery's rules for what every object carries, whoever made it: the name, the namespace,
+ * label keys and values, annotation keys and the annotations' total size.
+ */
+function checkMetadata(objects: readonly Obj[], problems: Problem[]): void {
+  const report = (o: Obj, field: string, value: unknown, expected: string) =>
+    problems.push({ at: o.owner, message: `'${field}' is ${describeValue(value)}: ${objectRef(o.m)} ${expected}` });
+  for (const o of objects) {
+    const metadata = o.m.metadata;
+    if (!metadata || typeof metadata !== 'object') continue;
+    const nameRule = NAME_RULE_BY_KIND[o.gk] ?? NAME_RULES.dnsSubdomain;
+    if (metadata.name !== undefined && !nameRule.test(metadata.name)) report(o, 'metadata.name', metadata.name, nameRule.expected);
+    if (metadata.namespace !== undefined && !NAME_RULES.dnsLabel.test(metadata.namespace)) {
+      report(o, 'metadata.namespace', metadata.namespace, NAME_RULES.dnsLabel.expected);
+    }
+    for (const [key, value] of Object.entries(metadata.labels ?? {})) {
+      if (!NAME_RULES.labelKey.test(key)) report(o, 'metadata.labels', key, NAME_RULES.labelKey.expected);
+      else if (!NAME_RULES.labelValue.test(value)) report(o, `metadata.labels.${key}`, value, NAME_RULES.labelValue.expected);
+    }
+    let annotationBytes = 0;
+    for (const [key, value] of Object.entries(metadata.annotations ?? {})) {
+      if (!NAME_RULES.labelKey.test(key)) report(o, 'metadata.annotations', key, NAME_RULES.labelKey.expected.replace('a label key', 'an annotation key'));
+      annotationBytes += Buffer.byteLength(key, 'utf8') + (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
+    }
+    if (annotationBytes > MAX_ANNOTATION_BYTES) {
+      report(o, 'metadata.annotations', `${annotationBytes} bytes`, `must hold at most ${MAX_ANNOTATION_BYTES} bytes (256 KiB) of keys and values, or the API server refuses it`);
+    }
+  }
 }
 
 // ---- Size limits -------------------------------------------------------------------------

@@ -83,40 +83,70 @@ export function checkPort(scope: IConstruct, prop: string, value: unknown): asse
 export const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 export const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
+/** One of apimachinery's naming rules: a test and what is valid, shared by the constructs and the whole-app checks. */
+export interface NameRule {
+  readonly test: (value: unknown) => value is string;
+  readonly expected: string;
+}
+
+const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
+export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** The naming rules of Kubernetes object names, namespaces, labels and annotation keys. */
+export const NAME_RULES = {
+  dnsLabel: {
+    test: (v: unknown): v is string => typeof v === 'string' && v.length <= 63 && DNS1123_LABEL.test(v),
+    expected: 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+  },
+  dns1035Label: {
+    test: (v: unknown): v is string => typeof v === 'string' && v.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(v),
+    expected: 'must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters',
+  },
+  dnsSubdomain: {
+    test: (v: unknown): v is string => typeof v === 'string' && v.length <= 253 && DNS1123_SUBDOMAIN.test(v),
+    expected: 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit, at most 253 characters',
+  },
+  labelValue: {
+    test: (v: unknown): v is string => typeof v === 'string' && v.length <= 63 && LABEL_VALUE.test(v),
+    expected: 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+  },
+  labelKey: {
+    test: (v: unknown): v is string => {
+      if (typeof v !== 'string') return false;
+      const slash = v.lastIndexOf('/');
+      const name = slash >= 0 ? v.slice(slash + 1) : v;
+      const prefix = slash >= 0 ? v.slice(0, slash) : undefined;
+      return name.length <= 63 && LABEL_KEY_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+    },
+    expected: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."',
+  },
+} satisfies Record<string, NameRule>;
+
+function checkName(rule: NameRule, scope: IConstruct, prop: string, value: unknown): asserts value is string {
+  if (!rule.test(value)) invalidProp(scope, prop, value, rule.expected);
+}
+
 /** Names of Services (and anything used as a DNS label): DNS-1123 label, at most 63 characters. */
 export function checkDnsLabel(scope: IConstruct, prop: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length > 63 || !DNS1123_LABEL.test(value)) {
-    invalidProp(scope, prop, value, 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters');
-  }
+  checkName(NAME_RULES.dnsLabel, scope, prop, value);
+}
+
+/** Service names: a DNS-1035 label (a DNS-1123 label that starts with a letter). */
+export function checkDns1035Label(scope: IConstruct, prop: string, value: unknown): asserts value is string {
+  checkName(NAME_RULES.dns1035Label, scope, prop, value);
 }
 
 /** Object names and host names: DNS-1123 subdomain, at most 253 characters. */
 export function checkDnsSubdomain(scope: IConstruct, prop: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
-    invalidProp(scope, prop, value, 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit, at most 253 characters');
-  }
+  checkName(NAME_RULES.dnsSubdomain, scope, prop, value);
 }
 
-export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
-const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
-
 export function checkLabelValue(scope: IConstruct, prop: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length > 63 || !LABEL_VALUE.test(value)) {
-    invalidProp(scope, prop, value, 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit');
-  }
+  checkName(NAME_RULES.labelValue, scope, prop, value);
 }
 
 export function checkLabelKey(scope: IConstruct, prop: string, value: unknown): asserts value is string {
-  const text = typeof value === 'string' ? value : '';
-  const slash = text.lastIndexOf('/');
-  const prefix = slash >= 0 ? text.slice(0, slash) : undefined;
-  const name = slash >= 0 ? text.slice(slash + 1) : text;
-  const ok = typeof value === 'string'
-    && name.length <= 63 && LABEL_KEY_NAME.test(name)
-    && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
-  if (!ok) {
-    invalidProp(scope, prop, value, 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."');
-  }
+  checkName(NAME_RULES.labelKey, scope, prop, value);
 }
 
 /** IANA service names, used for named container and Service ports. */

@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IConstruct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkInt, invalidProp, wholeSeconds } from './errors';
+import { checkDns1035Label, checkDnsSubdomain, checkInt, invalidProp, wholeSeconds } from './errors';
 import { LabelKeys, resolveLabelKeys } from './labels';
 import { checkNatsBytes, NATS_MAX_CLUSTER_SIZE, NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
 import { PodSecurity } from './pod-security';
@@ -163,7 +163,8 @@ export class NatsServer extends Construct {
     super(scope, id);
     checkProps(this, props, NATS_SERVER_PROPS_SHAPE);
     this.name = props.name ?? 'nats';
-    checkDnsLabel(this, 'name', this.name);
+    // The name is also the client Service's name, which must be a DNS-1035 label.
+    checkDns1035Label(this, 'name', this.name);
     if (this.name.length > 52) {
       // The StatefulSet labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63.
       invalidProp(this, 'name', this.name, 'must be at most 52 characters: the StatefulSet\'s controller-revision-hash label adds 11 to it and must fit 63');

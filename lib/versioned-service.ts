@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkEnum, checkPort, checkPortName, DNS1123_LABEL, invalidProp } from './errors';
+import { checkDns1035Label, checkEnum, checkPort, checkPortName, invalidProp, NAME_RULES } from './errors';
 import { checkProps, PropShape } from './props';
 import { IWorkload } from './workload';
 
@@ -103,13 +103,13 @@ export class VersionedService extends Construct {
       ? { [first.labelKeys.app]: this.app, [first.labelKeys.track]: oneTrack }
       : { [first.labelKeys.app]: this.app };
     if (props.name !== undefined) {
-      checkDnsLabel(this, 'name', props.name);
+      checkDns1035Label(this, 'name', props.name);
       this.name = props.name;
     } else {
       this.name = oneTrack ? `${this.app}-${oneTrack}` : this.app;
       // The default name is made from the app of what it serves: report it as serves, the prop the user set.
-      if (this.name.length > 63 || !DNS1123_LABEL.test(this.name)) {
-        invalidProp(this, servesProp(0), first, `has app "${this.app}", which makes the default Service name "${this.name}": not a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters); set name`);
+      if (!NAME_RULES.dns1035Label.test(this.name)) {
+        invalidProp(this, servesProp(0), first, `has app "${this.app}", which makes the default Service name "${this.name}": not a DNS-1035 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters); set name`);
       }
     }
 

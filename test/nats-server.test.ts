@@ -236,7 +236,7 @@ describe('NatsServer', () => {
     });
 
     test('fails if the name is not a DNS label', () => {
-      expect(() => build({ name: 'My_Nats' })).toThrow(/test\/nats: 'name' is "My_Nats": must be a DNS-1123 label/);
+      expect(() => build({ name: 'My_Nats' })).toThrow(/test\/nats: 'name' is "My_Nats": must be a DNS-1035 label/);
     });
 
     test('fails if the name is too long for the StatefulSet\'s pod labels', () => {

@@ -52,7 +52,7 @@ describe('VersionedService', () => {
       ['the port is out of range', { port: 0 }, /test\/svc: 'port' is 0: must be a whole number from 1 to 65535/],
       ['the port is above 65535', { port: 65536 }, /test\/svc: 'port' is 65536/],
       ['targetPort is not the pods\' port', { port: 80, targetPort: 8080 }, /test\/svc: 'targetPort' is 8080: must be a port the pods listen on: test\/stable listens on 3894/],
-      ['the name is not a DNS-1123 label', { port: 80, name: 'dummy.service' }, /test\/svc: 'name' is "dummy.service": must be a DNS-1123 label/],
+      ['the name is not a DNS-1035 label', { port: 80, name: 'dummy.service' }, /test\/svc: 'name' is "dummy.service": must be a DNS-1035 label/],
       ['the port name is invalid', { port: 80, portName: 'HTTP' }, /test\/svc: 'portName' is "HTTP": must be an IANA service name/],
     ])('%s', (_name, props, message) => {
       const { chart, stable } = shop();

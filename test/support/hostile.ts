@@ -82,6 +82,15 @@ export function withValue(props: Record<string, unknown>, path: readonly (string
   return root;
 }
 
+/**
+ * Keys no construct has as a prop: typos, prototype names, and random text ending in `-x`
+ * (props are camelCase identifiers, so such a key can never be a real, merely unset, prop).
+ */
+const notAProp = fc.oneof(
+  fc.constantFrom('replica', 'imagePullPolicys', 'Image', '__proto__', 'constructor'),
+  fc.string({ minLength: 1, maxLength: 12 }).map(s => `${s}-x`),
+);
+
 /** One hostile change to a target's props: a value at a path, or an unknown key. */
 export interface HostileChange {
   /** The prop path changed, for messages. */
@@ -96,7 +105,7 @@ export function hostileChange(target: HostileTarget): fc.Arbitrary<HostileChange
   const replaced = fc.tuple(fc.constantFrom(...paths), hostileValue)
     .map(([path, value]) => ({ where: path.join('.'), props: withValue(target.props, path, value), mustRefuse: mustBeRefused(value) }));
   const containers = [[] as const, ...paths.filter(p => isPlainObject(get(target.props, p)))];
-  const unknownKey = fc.tuple(fc.constantFrom(...containers), fc.oneof(fc.string({ minLength: 1, maxLength: 12 }), fc.constantFrom('replica', 'imagePullPolicys', '__proto__', 'constructor')), hostileValue)
+  const unknownKey = fc.tuple(fc.constantFrom(...containers), notAProp, hostileValue)
     .filter(([path, key]) => !(key in (get(target.props, path) as object)))
     .map(([path, key, value]) => ({ where: [...path, key].join('.') + ' (unknown)', props: withValue(target.props, [...path, key], value), mustRefuse: true }));
   return fc.oneof({ weight: 4, arbitrary: replaced }, { weight: 1, arbitrary: unknownKey });

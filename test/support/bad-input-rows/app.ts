@@ -161,4 +161,34 @@ export const APP_ROWS: readonly BadInput[] = [
     path: 'app/blob', prop: 'Blob/blob', value: '1600091 bytes as JSON',
     message: "[app/blob] 'Blob/blob' is 1600091 bytes as JSON: must be at most 1572864 bytes (1.5 MiB), the largest object the API server stores; split it into several objects",
   },
+  {
+    construct: W, name: 'a plain Service named like a DNS subdomain',
+    build: app => { new ApiObject(chart(app), 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web.v1' }, spec: { ports: [{ port: 80 }] } }); },
+    path: 'app/svc', prop: 'metadata.name', value: '"web.v1"',
+    message: `[app/svc] 'metadata.name' is "web.v1": Service/web.v1 must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters`,
+  },
+  {
+    construct: W, name: 'a chart namespace that is not a DNS label',
+    build: app => { new ApiObject(new Chart(app, 'app', { namespace: 'Team_A' }), 'cm', configMap('settings')); },
+    path: 'app/cm', prop: 'metadata.namespace', value: '"Team_A"',
+    message: `[app/cm] 'metadata.namespace' is "Team_A": ConfigMap/Team_A/settings must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters`,
+  },
+  {
+    construct: W, name: 'a label value with a space',
+    build: app => { new ApiObject(chart(app), 'cm', configMap('settings', { metadata: { name: 'settings', labels: { team: 'web ops' } } })); },
+    path: 'app/cm', prop: 'metadata.labels.team', value: '"web ops"',
+    message: `[app/cm] 'metadata.labels.team' is "web ops": ConfigMap/settings must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit`,
+  },
+  {
+    construct: W, name: 'an annotation key with two slashes',
+    build: app => { new ApiObject(chart(app), 'cm', configMap('settings', { metadata: { name: 'settings', annotations: { 'a/b/c': 'x' } } })); },
+    path: 'app/cm', prop: 'metadata.annotations', value: '"a/b/c"',
+    message: `[app/cm] 'metadata.annotations' is "a/b/c": ConfigMap/settings must be an annotation key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."`,
+  },
+  {
+    construct: W, name: 'annotations over 256 KiB',
+    build: app => { new ApiObject(chart(app), 'cm', configMap('settings', { metadata: { name: 'settings', annotations: { notes: 'x'.repeat(262140) } } })); },
+    path: 'app/cm', prop: 'metadata.annotations', value: '"262145 bytes"',
+    message: `[app/cm] 'metadata.annotations' is "262145 bytes": ConfigMap/settings must hold at most 262144 bytes (256 KiB) of keys and values, or the API server refuses it`,
+  },
 ];
