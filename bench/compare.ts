@@ -2,8 +2,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { isDeepStrictEqual } from 'util';
 import * as yaml from 'js-yaml';
-import { KUSTOMIZATION_FILE } from '../lib/kustomization';
-import { OUTPUT_MARKER } from '../lib/synthesize';
+import { KUSTOMIZATION_FILE } from '../lib/output/kustomization';
+import { OUTPUT_MARKER } from '../lib/output/synthesize';
 
 /**
  * What differs between two synthesized folders, judged on parsed manifests; empty when they are equal.

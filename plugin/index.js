@@ -14,9 +14,9 @@
  *
  * Plain CommonJS on purpose: the CLI `require`s plugins without a TypeScript loader.
  */
-const { checkPolicy } = require('../build/lib/policy-checker.js');
-const { checkWiring } = require('../build/lib/wiring-checks.js');
-const { POLICY_RULES, WIRING_RULES } = require('../build/lib/rules.js');
+const { checkPolicy } = require('../build/lib/safety/policy-checker.js');
+const { checkWiring } = require('../build/lib/safety/wiring-checks.js');
+const { POLICY_RULES, WIRING_RULES } = require('../build/lib/safety/rules.js');
 
 const SEVERITIES = ['info', 'warning', 'error'];
 const PROPERTIES = {

@@ -7,7 +7,7 @@ import { buildExamples } from '../main';
 import {
   CanaryDeployment, HostIngress, NatsPipeline, NatsServer, PipelineStage, PodSecurity, StableDeployment, synthesizeApp, VersionedService,
 } from '../lib';
-import { appCheckProblems, MAX_CONFIG_DATA_BYTES, MAX_OBJECT_BYTES } from '../lib/app-checks';
+import { appCheckProblems, MAX_CONFIG_DATA_BYTES, MAX_OBJECT_BYTES } from '../lib/safety/app-checks';
 
 const security = PodSecurity.restricted({ runAsUser: 1000 });
 const web = { app: 'web', image: 'web:1.0', port: 8080 };

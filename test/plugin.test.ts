@@ -5,7 +5,7 @@ import * as path from 'path';
 import type { ValidationContext as Context } from 'cdk8s-cli/lib/plugins/validation';
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { constructMetadataResources } from '../lib/findings';
+import { constructMetadataResources } from '../lib/safety/findings';
 
 // The plugin is plain JavaScript that requires the compiled checker from build/. The package
 // build may be stale while we work, so compile the checker's import graph into a scratch
@@ -23,9 +23,9 @@ beforeAll(() => {
   const tsc = spawnSync(process.execPath, [
     path.join(ROOT, 'node_modules/typescript/bin/tsc'), '--outDir', path.join(pkg, 'build'), '--rootDir', ROOT,
     '--module', 'commonjs', '--target', 'ES2022', '--esModuleInterop', '--skipLibCheck', '--types', 'node',
-    path.join(ROOT, 'lib/policy-checker.ts'), path.join(ROOT, 'lib/wiring-checks.ts'),
+    path.join(ROOT, 'lib/safety/policy-checker.ts'), path.join(ROOT, 'lib/safety/wiring-checks.ts'),
   ], { encoding: 'utf8' });
-  if (!fs.existsSync(path.join(pkg, 'build/lib/policy-checker.js'))) throw new Error(`tsc emitted no checker: ${tsc.stdout}${tsc.stderr}`);
+  if (!fs.existsSync(path.join(pkg, 'build/lib/safety/policy-checker.js'))) throw new Error(`tsc emitted no checker: ${tsc.stdout}${tsc.stderr}`);
   fs.mkdirSync(path.join(pkg, 'plugin'));
   fs.copyFileSync(path.join(ROOT, 'plugin/index.js'), path.join(pkg, 'plugin/index.js'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));

@@ -259,7 +259,7 @@ describe('Rollout', () => {
 
   /**
    * Argo Rollouts' approximateWeightedCanaryStableReplicaCounts (utils/replicaset/canary.go), line
-   * by line, float64 arithmetic included, written independently of lib/rollout.ts.
+   * by line, float64 arithmetic included, written independently of lib/rollouts/rollout.ts.
    */
   function argoReference(specReplicas: number, desiredWeight: number, maxSurge: number): { canary: number; stable: number } {
     const maxWeight = 100;

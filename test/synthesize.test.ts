@@ -6,7 +6,7 @@ import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import { buildApp } from '../bench/apps';
 import { manifestDifferences } from '../bench/compare';
-import { manifestYaml } from '../lib/manifest-yaml';
+import { manifestYaml } from '../lib/output/manifest-yaml';
 import {
   KUSTOMIZATION_FILE, OUTPUT_MARKER,
   addWarning, Autoscaler, CanaryDeployment, Cpu, dependencyOrder, HostIngress, StableDeployment, synthesizeApp, VersionedService,

@@ -1,7 +1,7 @@
 import { App, Chart, Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import { DeliveryError, Manifest, validateSchemasSync } from '../../lib';
-import { isPlainObject } from '../../lib/props';
+import { isPlainObject } from '../../lib/core/props';
 
 /**
  * A construct under attack: valid `props`, and how to build it. Every prop (and every field of

@@ -6,7 +6,7 @@
  * long before its first write into the staging folder (while it holds the lock). Prints the steps
  * it made, one JSON line.
  */
-import { synthesizeApp } from '../../lib/synthesize';
+import { synthesizeApp } from '../../lib/output/synthesize';
 import { faultApp, Variant } from './synth-fault-apps';
 
 const { outdir, variant, killAt, holdMs } = JSON.parse(process.argv[2]) as { outdir: string; variant: Variant; killAt?: number; holdMs?: number };

@@ -1,15 +1,15 @@
 import { isIPv4, isIPv6 } from 'net';
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInt, checkLabelValue, DNS1123_SUBDOMAIN, invalidProp } from './errors';
-import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
-import { checkProps, PropShape } from './props';
-import { DeploymentUpdateOptions, renderUpdateTiming } from './track-deployment';
-import { FIXED_SIZE_ANNOTATION } from './rules';
-import { UpdateStrategy } from './update-strategy';
-import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, ContainerPort, containerPortOf, IWorkload, LABEL_KEYS_SHAPE, renderPodTemplate, resolveVersion } from './workload';
-import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
-import type { ContainerResources } from './quantity';
+import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInt, checkLabelValue, DNS1123_SUBDOMAIN, invalidProp } from '../core/errors';
+import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from '../core/labels';
+import { checkProps, PropShape } from '../core/props';
+import { DeploymentUpdateOptions, renderUpdateTiming } from '../workloads/track-deployment';
+import { FIXED_SIZE_ANNOTATION } from '../safety/rules';
+import { UpdateStrategy } from '../core/update-strategy';
+import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, ContainerPort, containerPortOf, IWorkload, LABEL_KEYS_SHAPE, renderPodTemplate, resolveVersion } from '../workloads/workload';
+import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from '../workloads/autoscaler';
+import type { ContainerResources } from '../core/quantity';
 
 /** One stage of a pipeline, as declared in {@link NatsPipelineProps.stages}. */
 export interface PipelineStageOptions extends ContainerOptions, DeploymentUpdateOptions {

@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDns1035Label, checkEnum, checkPort, checkPortName, invalidProp, NAME_RULES } from './errors';
-import { checkProps, PropShape } from './props';
+import { checkDns1035Label, checkEnum, checkPort, checkPortName, invalidProp, NAME_RULES } from '../core/errors';
+import { checkProps, PropShape } from '../core/props';
 import { IWorkload } from './workload';
 
 /** How the Service is reachable. */

@@ -1,14 +1,14 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, invalidProp } from './errors';
+import { checkDnsLabel, invalidProp } from '../core/errors';
 import { GRAFANA_DASHBOARD_OPTIONS_SHAPE, GrafanaDashboard, GrafanaDashboardProps } from './grafana-dashboard';
-import { LabelKeys } from './labels';
+import { LabelKeys } from '../core/labels';
 import { NATS_PORTS } from './nats-config';
 import { NatsMonitoring, NatsMonitoringOptions } from './nats-monitoring';
 import { NATS_SERVER_PROPS_SHAPE, NatsServer, NatsServerProps } from './nats-server';
 import { checkNatsUrl, NatsCredentials, PIPELINE_STAGE_OPTIONS_SHAPE, PipelineStage, PipelineStageOptions } from './pipeline-stage';
-import { checkProps, PropShape } from './props';
-import { LABEL_KEYS_SHAPE } from './workload';
+import { checkProps, PropShape } from '../core/props';
+import { LABEL_KEYS_SHAPE } from '../workloads/workload';
 
 /** Monitoring of the pipeline's NATS server: a ServiceMonitor and, unless turned off, a Grafana dashboard. */
 export interface NatsPipelineMonitoring extends NatsMonitoringOptions {

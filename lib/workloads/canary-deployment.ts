@@ -1,12 +1,12 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkInt, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, problem } from './errors';
-import { isPlainObject, PropShape } from './props';
+import { checkInt, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
+import { isPlainObject, PropShape } from '../core/props';
 import { percentOf, splitReplicas } from './replica-split';
-import { checksItself } from './rules';
+import { checksItself } from '../safety/rules';
 import { StableDeployment } from './stable-deployment';
 import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
-import { addWarning } from './warnings';
+import { addWarning } from '../core/warnings';
 import { CONTAINER_OPTIONS_SHAPE, ContainerOptions } from './workload';
 
 /** Props of a {@link CanaryDeployment}. Container options not given are taken from the stable release. */

@@ -3,7 +3,7 @@ import {
   RawFinding, selectorMatches, Severity,
 } from './findings';
 import { POLICY_RULES } from './rules';
-import { imageTag } from './workload';
+import { imageTag } from '../workloads/workload';
 
 /** Which Pod Security Standard the `pss-*` rules check. */
 export type PodSecurityLevel = 'restricted' | 'baseline';

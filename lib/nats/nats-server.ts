@@ -1,14 +1,14 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IConstruct } from 'constructs';
-import { checkDns1035Label, checkDnsSubdomain, checkInt, invalidProp, wholeSeconds } from './errors';
-import { LabelKeys, resolveLabelKeys } from './labels';
+import { checkDns1035Label, checkDnsSubdomain, checkInt, invalidProp, wholeSeconds } from '../core/errors';
+import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkNatsBytes, NATS_MAX_CLUSTER_SIZE, NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
-import { PodSecurity } from './pod-security';
-import { Probe } from './probe';
-import { checkProps, PropShape } from './props';
-import { ContainerResources, Memory, renderResources } from './quantity';
-import { checkImage, CONTAINER_OPTIONS_SHAPE, LABEL_KEYS_SHAPE, renderPodTemplate } from './workload';
+import { PodSecurity } from '../core/pod-security';
+import { Probe } from '../core/probe';
+import { checkProps, PropShape } from '../core/props';
+import { ContainerResources, Memory, renderResources } from '../core/quantity';
+import { checkImage, CONTAINER_OPTIONS_SHAPE, LABEL_KEYS_SHAPE, renderPodTemplate } from '../workloads/workload';
 
 /** JetStream persistence: a file store on a volume claimed per server. */
 export interface JetStreamOptions {

@@ -235,8 +235,8 @@ function editDistance(a: string, b: string): number {
 }
 
 function defaultCrdFiles(): string[] {
-  // lib/ in the repository, build/lib/ in the package: crds/ sits at the package root.
-  for (const dir of [path.resolve(__dirname, '..', 'crds'), path.resolve(__dirname, '..', '..', 'crds')]) {
+  // lib/safety/ in the repository, build/lib/safety/ in the package: crds/ sits at the package root.
+  for (const dir of [path.resolve(__dirname, '..', '..', 'crds'), path.resolve(__dirname, '..', '..', '..', 'crds')]) {
     const files = ['argoproj.io.yaml', 'monitoring.coreos.com.yaml'].map(f => path.join(dir, f));
     if (files.every(f => fs.existsSync(f))) return files;
   }

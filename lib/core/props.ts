@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { ensureAppChecks } from './app-checks';
+import { ensureAppChecks } from '../safety/app-checks';
 import { invalidProp } from './errors';
 
 /**

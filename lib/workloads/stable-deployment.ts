@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
-import { checkPositiveInt } from './errors';
-import { LabelKeys } from './labels';
-import { PropShape } from './props';
+import { checkPositiveInt } from '../core/errors';
+import { LabelKeys } from '../core/labels';
+import { PropShape } from '../core/props';
 import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
 import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE } from './workload';
 

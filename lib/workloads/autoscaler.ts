@@ -1,9 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkEnum, checkPositiveInt, INT32_MAX, DNS1123_SUBDOMAIN, invalidProp, problem, checkDuration } from './errors';
-import { checkProps, PropShape } from './props';
-import { checkQuantity, ContainerResources, Cpu, Memory } from './quantity';
-import { checksItself } from './rules';
+import { checkDnsSubdomain, checkEnum, checkPositiveInt, INT32_MAX, DNS1123_SUBDOMAIN, invalidProp, problem, checkDuration } from '../core/errors';
+import { checkProps, PropShape } from '../core/props';
+import { checkQuantity, ContainerResources, Cpu, Memory } from '../core/quantity';
+import { checksItself } from '../safety/rules';
 
 /** What an autoscaler points at (`spec.scaleTargetRef`). */
 export interface ScaleTarget {

@@ -4,12 +4,12 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { ensureAppChecks } from './app-checks';
-import { DeliveryError } from './errors';
-import { constructMetadataResources } from './findings';
+import { ensureAppChecks } from '../safety/app-checks';
+import { DeliveryError } from '../core/errors';
+import { constructMetadataResources } from '../safety/findings';
 import { finishManifest, isHelmTemplates, isManifest, KUSTOMIZATION_FILE, kustomizationFor } from './kustomization';
 import { manifestYaml } from './manifest-yaml';
-import { warningsOf } from './warnings';
+import { warningsOf } from '../core/warnings';
 
 /**
  * Name of the file {@link synthesizeApp} writes into every output folder, listing the files it
@@ -107,7 +107,7 @@ const LOCK_POLL_MS = 50;
  * every chart (`Chart.toJson`), which makes one chart per service quadratic. Here validation
  * and dependency resolution run once, as the first step of `app.synth()` does; cdk8s's
  * repeats are no-ops for validations without side effects (the library's are). The YAML
- * text comes from `manifestYaml` (lib/manifest-yaml.ts), which writes what cdk8s's `Yaml.stringify` writes.
+ * text comes from `manifestYaml` (lib/output/manifest-yaml.ts), which writes what cdk8s's `Yaml.stringify` writes.
  */
 export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
   ensureAppChecks(app);

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { invalidProp } from './errors';
+import { invalidProp } from '../core/errors';
 
 /** The ports a NATS server listens on; clients and the exporter rely on these numbers. */
 export const NATS_PORTS = {

@@ -1,11 +1,11 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import type { AnalysisTemplateSpec, AnalysisTemplateSpecMetrics } from '../imports/argoproj.io';
+import type { AnalysisTemplateSpec, AnalysisTemplateSpecMetrics } from '../../imports/argoproj.io';
 import { Condition, MetricProvider, ResultShape } from './analysis-metric';
 import { argoDuration, Wire } from './argo-wire';
-import { checkDnsLabel, checkDnsSubdomain, checkInt, invalidProp } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, checkInt, invalidProp } from '../core/errors';
 import { ARG_PLACEHOLDER, argPlaceholders, argValueProblem, parsePromQL, PromQLError, substituteArgs } from './promql';
-import { checkPlainData, checkProps, isPlainObject, PropShape } from './props';
+import { checkPlainData, checkProps, isPlainObject, PropShape } from '../core/props';
 
 /** A key of a Kubernetes Secret in the namespace the analysis runs in. */
 export interface SecretKeyRef {

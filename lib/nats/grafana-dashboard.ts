@@ -1,8 +1,8 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, invalidProp } from './errors';
+import { checkDnsLabel, checkDnsSubdomain, invalidProp } from '../core/errors';
 import { NatsServer } from './nats-server';
-import { checkProps, PropShape } from './props';
+import { checkProps, PropShape } from '../core/props';
 
 /** Props of a {@link GrafanaDashboard}. */
 export interface GrafanaDashboardProps {

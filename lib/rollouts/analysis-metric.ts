@@ -2,12 +2,12 @@ import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import type {
   AnalysisTemplateSpecMetricsProvider,
-} from '../imports/argoproj.io';
+} from '../../imports/argoproj.io';
 import { Wire } from './argo-wire';
-import { checkEnum, checkInt, INT32_MAX, invalidProp, wholeSeconds } from './errors';
-import { PodSecurity } from './pod-security';
-import { checkProps, isPlainObject, PropShape } from './props';
-import { checkImage } from './workload';
+import { checkEnum, checkInt, INT32_MAX, invalidProp, wholeSeconds } from '../core/errors';
+import { PodSecurity } from '../core/pod-security';
+import { checkProps, isPlainObject, PropShape } from '../core/props';
+import { checkImage } from '../workloads/workload';
 
 /**
  * What a metric's `result` is when Argo evaluates a condition: a number (`scalar`, e.g. a

@@ -1,6 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { describeValue, NAME_RULES, NameRule } from './errors';
+import { describeValue, NAME_RULES, NameRule } from '../core/errors';
 import { groupKind, LabelSelector, Manifest, namespaceOf, objectRef, podTemplateOf, selectorMatches } from './findings';
 
 /** The API server's limit on one request body is 3 MiB; etcd stores at most half of that per object. */

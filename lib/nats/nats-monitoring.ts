@@ -1,9 +1,9 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ServiceMonitor } from '../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, invalidProp, wholeSeconds } from './errors';
+import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
+import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, invalidProp, wholeSeconds } from '../core/errors';
 import { NatsServer } from './nats-server';
-import { checkProps } from './props';
+import { checkProps } from '../core/props';
 
 /** How Prometheus finds and scrapes the NATS exporter. */
 export interface NatsMonitoringOptions {

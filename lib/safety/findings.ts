@@ -1,4 +1,4 @@
-import { describeValue } from './errors';
+import { describeValue } from '../core/errors';
 import { ALL_RULES } from './rules';
 
 /** How serious a finding is: `error` fails synth (wiring checks) or the plugin; the others are reported. */

@@ -1,12 +1,12 @@
 import { IConstruct } from 'constructs';
 import {
   checkDnsLabel, checkEnum, checkEnvName, checkLabelValue, checkPort, checkPortName, checkStringArray, DNS1123_LABEL, invalidProp, LABEL_VALUE,
-} from './errors';
-import { ResolvedLabelKeys, Track } from './labels';
-import { PodSecurity } from './pod-security';
-import { Probe, ProbeKind } from './probe';
-import { checkPlainData, isPlainObject, PropShape } from './props';
-import { ContainerResources, renderResources, RESOURCES_SHAPE } from './quantity';
+} from '../core/errors';
+import { ResolvedLabelKeys, Track } from '../core/labels';
+import { PodSecurity } from '../core/pod-security';
+import { Probe, ProbeKind } from '../core/probe';
+import { checkPlainData, isPlainObject, PropShape } from '../core/props';
+import { ContainerResources, renderResources, RESOURCES_SHAPE } from '../core/quantity';
 
 /** When the kubelet pulls the image. */
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';

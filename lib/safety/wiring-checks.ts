@@ -4,9 +4,9 @@ import {
   containersOf, finishFindings, Finding, groupKind, LabelSelector, Manifest, ManifestCheckOptions, namespaceOf,
   objectRef, podTemplateOf, RawFinding, selectorMatches, Severity,
 } from './findings';
-import { percentOf } from './replica-split';
+import { percentOf } from '../workloads/replica-split';
 import { FIXED_SIZE_ANNOTATION, isCheckedBy, WIRING_RULES } from './rules';
-import { addWarning } from './warnings';
+import { addWarning } from '../core/warnings';
 
 /** Options of {@link checkWiring} and {@link WiringChecks}. */
 export interface WiringCheckOptions extends ManifestCheckOptions {

@@ -2,8 +2,8 @@ import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkHttpUrl, Condition, MetricProvider, MissingResult } from './analysis-metric';
 import { AnalysisTemplate, AnalysisTemplateProps, BUILD_PROPS } from './analysis-template';
-import { checkDnsLabel, checkEnum, checkInt, wholeSeconds } from './errors';
-import { checkProps, PropShape } from './props';
+import { checkDnsLabel, checkEnum, checkInt, wholeSeconds } from '../core/errors';
+import { checkProps, PropShape } from '../core/props';
 
 const RESTART_RATE_SHAPE: PropShape = {
   name: 'string', prometheusAddress: 'string!', namespace: 'string!', container: 'string!', window: Duration,

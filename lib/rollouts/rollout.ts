@@ -1,23 +1,23 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../imports/argoproj.io';
+import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../../imports/argoproj.io';
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, Wire } from './argo-wire';
-import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
+import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from '../workloads/autoscaler';
 import { CanaryStep } from './canary-step';
-import { checkDnsSubdomain, checkEnum, checkInt, checkLabelKey, checkLabelValue, INT32_MAX, invalidProp, problem, wholeSeconds } from './errors';
-import { HostIngress } from './host-ingress';
-import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
-import { checkProps, PropShape } from './props';
-import type { ContainerResources } from './quantity';
-import { percentOf } from './replica-split';
-import { renderUpdateTiming, TrackDeployment } from './track-deployment';
-import { IntOrPercent } from './update-strategy';
-import { VersionedService } from './versioned-service';
-import { addWarning } from './warnings';
+import { checkDnsSubdomain, checkEnum, checkInt, checkLabelKey, checkLabelValue, INT32_MAX, invalidProp, problem, wholeSeconds } from '../core/errors';
+import { HostIngress } from '../workloads/host-ingress';
+import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from '../core/labels';
+import { checkProps, PropShape } from '../core/props';
+import type { ContainerResources } from '../core/quantity';
+import { percentOf } from '../workloads/replica-split';
+import { renderUpdateTiming, TrackDeployment } from '../workloads/track-deployment';
+import { IntOrPercent } from '../core/update-strategy';
+import { VersionedService } from '../workloads/versioned-service';
+import { addWarning } from '../core/warnings';
 import {
   CONTAINER_OPTIONS_SHAPE, ContainerOptions, ContainerPort, containerPortOf, IWorkload, LABEL_KEYS_SHAPE, renderPodTemplate, resolveVersion,
-} from './workload';
+} from '../workloads/workload';
 
 /** Options of nginx traffic routing. */
 export interface NginxRoutingOptions {

@@ -1,12 +1,12 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, wholeSeconds } from './errors';
-import { checkProps, PropShape } from './props';
-import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from './labels';
-import { UpdateStrategy } from './update-strategy';
+import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, wholeSeconds } from '../core/errors';
+import { checkProps, PropShape } from '../core/props';
+import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from '../core/labels';
+import { UpdateStrategy } from '../core/update-strategy';
 import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate, resolveVersion } from './workload';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
-import type { ContainerResources } from './quantity';
+import type { ContainerResources } from '../core/quantity';
 
 /** How a Deployment rolls out changes, shared by the stable and canary tracks. */
 export interface DeploymentUpdateOptions {

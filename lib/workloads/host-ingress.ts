@@ -1,7 +1,7 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkEnum, checkHostName, checkPort, checkUrlPath, DNS1123_SUBDOMAIN, invalidProp, problem } from './errors';
-import { checkProps, PropShape } from './props';
+import { checkDnsSubdomain, checkEnum, checkHostName, checkPort, checkUrlPath, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
+import { checkProps, PropShape } from '../core/props';
 import { VersionedService } from './versioned-service';
 
 /** How an Ingress path matches. */
