@@ -1,35 +1,51 @@
-export * from './core/errors';
-export * from './core/labels';
-export * from './core/quantity';
-export * from './core/probe';
-export * from './core/update-strategy';
-export * from './core/pod-security';
-export * from './workloads/workload';
-export * from './workloads/replica-split';
-export * from './workloads/hpa-math';
-export * from './core/warnings';
-export * from './workloads/track-deployment';
-export * from './workloads/stable-deployment';
-export * from './workloads/canary-deployment';
-export * from './workloads/versioned-service';
-export * from './workloads/host-ingress';
-export * from './workloads/autoscaler';
-export * from './rollouts/promql';
-export * from './rollouts/analysis-metric';
-export * from './rollouts/analysis-template';
-export * from './rollouts/restart-rate-analysis';
-export * from './rollouts/canary-step';
-export * from './rollouts/rollout';
-export * from './output/synthesize';
-export * from './safety/findings';
-export * from './safety/rules';
-export * from './safety/wiring-checks';
-export * from './safety/policy-checker';
-export * from './safety/schema-validation';
-export * from './nats/nats-config';
-export * from './nats/nats-server';
-export * from './nats/pipeline-stage';
-export * from './nats/nats-monitoring';
-export * from './nats/grafana-dashboard';
-export * from './nats/nats-pipeline';
-export * from './output/kustomization';
+/**
+ * The public API of cdk8s-delivery, by name. Everything else under lib/ is internal; test/api-report.test.ts
+ * fails when this list (or any public signature) changes without api/cdk8s-delivery.api.md being updated.
+ */
+export {
+  Cpu, DEFAULT_LABEL_KEYS, DeliveryError, IntOrPercent, Memory, PodSecurity, Probe, Quantity, UpdateStrategy,
+  warningsOf,
+} from './core';
+export type {
+  ContainerResources, HttpProbeOptions, LabelKeys, PodSecurityOptions, ProbeKind, ProbeTiming, ResolvedLabelKeys,
+  ResourceRange, RollingUpdateOptions, TcpProbeOptions, Track,
+} from './core';
+export {
+  Autoscaler, CanaryDeployment, desiredReplicas, HostIngress, NginxCanary, ScalingMetric, splitReplicas,
+  StableDeployment, TrackDeployment, VersionedService,
+} from './workloads';
+export type {
+  AutoscalerProps, AutoscalingRange, CanaryDeploymentProps, ContainerOptions, ContainerPort, DeploymentUpdateOptions,
+  DesiredReplicasInput, HostIngressProps, HostRule, IAutoscalable, ImagePullPolicy, IngressCanaryOptions, IWorkload,
+  MetricSpec, PathType, ReplicaSplit, ScaleTarget, ScalingPolicy, ScalingRules, ServicePort, ServiceType,
+  StableDeploymentProps, VersionedServiceProps,
+} from './workloads';
+export {
+  AnalysisTemplate, AnalysisTemplateBase, AnalysisUse, CanaryStep, ClusterAnalysisTemplate, Condition,
+  ExternalAnalysisTemplate, MetricProvider, parsePromQL, PromQLError, RestartRateAnalysis, Rollout, RolloutStrategy,
+  TrafficRouting,
+} from './rollouts';
+export type {
+  AnalysisMetric, AnalysisTemplateProps, ArgDeclaration, ArgDeclarations, ArgsParam, ArgValues, BackgroundAnalysis,
+  BlueGreenStrategyOptions, CanaryAction, CanaryScale, CanaryStrategyOptions, EffectiveWeight,
+  ExternalAnalysisTemplateProps,
+  HeaderMatch, IAnalysisTemplate, JobProviderProps, MetricSummary, MissingResult, NginxRoutingOptions,
+  PrometheusProviderProps, PromQLType, ProviderSpec, RequiredArgNames, RestartRateAnalysisProps, ResultShape,
+  RolloutProps, ScalarConditionOptions, SecretArgNames, SecretKeyRef, VectorConditionOptions, WebProviderProps,
+} from './rollouts';
+export { GrafanaDashboard, NatsCredentials, NatsMonitoring, NatsPipeline, NatsServer, PipelineStage } from './nats';
+export type {
+  DashboardPanel, DashboardQuery, GrafanaDashboardProps, JetStreamOptions, NatsCredsFileOptions,
+  NatsMonitoringOptions, NatsMonitoringProps, NatsPipelineMonitoring, NatsPipelineProps,
+  NatsSecretCredentialsOptions, NatsServerProps, PipelineStageOptions, PipelineStageProps,
+} from './nats';
+export {
+  checkPolicy, checkWiring, enableWiringChecks, FIXED_SIZE_ANNOTATION, POLICY_RULES, SUPPRESS_ANNOTATION_PREFIX,
+  validateSchemas, validateSchemasSync, WiringChecks, WIRING_RULES,
+} from './safety';
+export type {
+  Finding, Manifest, ManifestCheckOptions, PodSecurityLevel, PolicyOptions, SchemaProblem, SchemaSource,
+  SchemaValidationOptions, Severity, WiringCheckOptions,
+} from './safety';
+export { finishOutput, KUSTOMIZATION_FILE, OUTPUT_MARKER, synthesizeApp, ValidationFailedError } from './output';
+export type { ChartSummary, SynthesizeOptions, ValidationProblem } from './output';

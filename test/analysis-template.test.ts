@@ -1,9 +1,10 @@
 import { Duration, Testing } from 'cdk8s';
 import {
-  AnalysisTemplate, AnalysisUse, checkExpr, ClusterAnalysisTemplate, Condition, DeliveryError, MetricProvider, parsePromQL,
+  AnalysisTemplate, AnalysisUse, ClusterAnalysisTemplate, Condition, DeliveryError, MetricProvider, parsePromQL,
 } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, newChart, synth } from './support/synth';
+import { checkExpr } from '../lib/rollouts/analysis-metric';
 
 const address = 'http://prometheus.monitoring.svc:9090';
 const vectorQuery = 'sum(rate(http_requests_total{service="{{args.service}}", code=~"5.."}[5m]))';

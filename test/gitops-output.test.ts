@@ -10,9 +10,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { App } from 'cdk8s';
 import * as yaml from 'js-yaml';
-import { escapeForHelm, finishOutput, isHelmTemplates, KUSTOMIZATION_FILE, kustomizationFor, OUTPUT_MARKER } from '../lib';
+import { finishOutput, KUSTOMIZATION_FILE, OUTPUT_MARKER } from '../lib';
 import { buildExamples } from '../main';
 import { describeWithTool } from './support/tools';
+import { escapeForHelm, isHelmTemplates, kustomizationFor } from '../lib/output/kustomization';
 
 const REPO = path.resolve(__dirname, '..');
 const CDK8S = path.join(REPO, 'node_modules', '.bin', 'cdk8s');

@@ -6,9 +6,9 @@ import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import {
-  AnalysisTemplate, CanaryStep, Condition, DeliveryError, MetricProvider, parsePromQL, promqlStructure, Rollout, RolloutStrategy, substituteArgs,
-} from '../lib';
+  AnalysisTemplate, CanaryStep, Condition, DeliveryError, MetricProvider, parsePromQL, Rollout, RolloutStrategy } from '../lib';
 import { describeWithTool } from './support/tools';
+import { promqlStructure, substituteArgs } from '../lib/rollouts/promql';
 
 /** An error-ratio gate: `service` stands inside string literals, `window` outside any. */
 const QUERY = 'sum(rate(http_errors_total{service="{{args.service}}"}[{{args.window}}])) / sum(rate(http_requests_total{service="{{args.service}}"}[{{args.window}}]))';

@@ -2,11 +2,12 @@ import { App, Chart, Duration, Testing } from 'cdk8s';
 import { Construct } from 'constructs';
 import * as fc from 'fast-check';
 import {
-  AnalysisTemplate, AnalysisUse, approximateCanaryPods, argoCanarySplit, Autoscaler, CanaryStep, Condition, Cpu, HostIngress, IntOrPercent,
+  AnalysisTemplate, AnalysisUse, Autoscaler, CanaryStep, Condition, Cpu, HostIngress, IntOrPercent,
   CanaryStrategyOptions, MetricProvider, Rollout, RolloutProps, RolloutStrategy, StableDeployment, TrafficRouting, VersionedService, warningsOf,
 } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, newChart, synth } from './support/synth';
+import { approximateCanaryPods, argoCanarySplit } from '../lib/rollouts/rollout';
 
 const address = 'http://prometheus.monitoring.svc:9090';
 const base: RolloutProps = { app: 'shop', image: 'shop:2.0', port: 8080, replicas: 4 };

@@ -1,8 +1,9 @@
 import { Duration } from 'cdk8s';
 import {
-  CanaryDeployment, Cpu, IntOrPercent, Memory, parseImageReference, PodSecurity, Probe, StableDeployment, UpdateStrategy,
+  CanaryDeployment, Cpu, IntOrPercent, Memory, PodSecurity, Probe, StableDeployment, UpdateStrategy,
 } from '../lib';
 import { find, newChart, synth } from './support/synth';
+import { parseImageReference } from '../lib/workloads/workload';
 
 const base = { app: 'shop', image: 'shop:1.4.2', port: 8080 };
 

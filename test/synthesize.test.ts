@@ -9,8 +9,10 @@ import { manifestDifferences } from '../bench/compare';
 import { manifestYaml } from '../lib/output/manifest-yaml';
 import {
   KUSTOMIZATION_FILE, OUTPUT_MARKER,
-  addWarning, Autoscaler, CanaryDeployment, Cpu, dependencyOrder, HostIngress, StableDeployment, synthesizeApp, VersionedService,
+  Autoscaler, CanaryDeployment, Cpu, HostIngress, StableDeployment, synthesizeApp, VersionedService,
 } from '../lib';
+import { addWarning } from '../lib/core/warnings';
+import { dependencyOrder } from '../lib/output/synthesize';
 
 let tmp: string;
 beforeEach(() => {

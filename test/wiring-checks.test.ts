@@ -6,8 +6,8 @@ import * as kplus from 'cdk8s-plus-27';
 import { k8s } from 'cdk8s-plus-27';
 import { DummyApiChart } from '../examples/dummy-api';
 import {
-  Autoscaler, checkWiring, Cpu, enableWiringChecks, FIXED_SIZE_ANNOTATION, Manifest, StableDeployment, synthesizeApp, warningsOf, WiringChecks,
-} from '../lib';
+  Autoscaler, checkWiring, Cpu, enableWiringChecks, FIXED_SIZE_ANNOTATION, Manifest, StableDeployment, synthesizeApp, warningsOf } from '../lib';
+import { WiringChecks } from '../lib/safety/wiring-checks';
 
 // Hand-written manifests, so each test shows exactly what is wrong.
 function deployment(name: string, labels: Record<string, string>, extra: { ns?: string; replicas?: number; selector?: any; container?: any; annotations?: Record<string, string> } = {}): Manifest {

@@ -38,7 +38,7 @@ export interface NatsServerProps {
    */
   readonly name?: string;
   /**
-   * Servers in the cluster, at most 64 (see {@link NATS_MAX_CLUSTER_SIZE}). With JetStream it
+   * Servers in the cluster, at most 64. With JetStream it
    * must be odd (see the guide).
    * @default 1
    */

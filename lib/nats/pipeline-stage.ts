@@ -318,8 +318,8 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
     return this.replicaOwner.isAutoscaled;
   }
 
-  /** @internal */
-  public _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void {
+  /** Called by the Autoscaler that targets this workload: it owns the replica count from then on. */
+  public attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void {
     this.replicaOwner.attach(autoscaler, range);
   }
 }

@@ -88,9 +88,9 @@ export function finishManifest(text: string, helm: boolean): string {
  *
  * - Every manifest file starts with `---`, so that the files joined end to end (as
  *   `cdk8s synth --stdout` prints them) stay separate YAML documents.
- * - In a Helm chart's `templates` folder, `{{` is escaped for Helm ({@link escapeForHelm})
+ * - In a Helm chart's `templates` folder, `{{` is escaped for Helm (`escapeForHelm`)
  *   and no kustomization is written, since Helm would render it as a manifest.
- * - Anywhere else, {@link KUSTOMIZATION_FILE} lists the manifests ({@link kustomizationFor}),
+ * - Anywhere else, {@link KUSTOMIZATION_FILE} lists the manifests (`kustomizationFor`),
  *   so `kubectl kustomize` and GitOps tools can read the folder as it is.
  *
  * @returns the files of `dir` afterwards, in name order

@@ -1,5 +1,5 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../../imports/argoproj.io';
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, Wire } from './argo-wire';
@@ -487,8 +487,8 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     this.strategyValue = strategy;
   }
 
-  /** @internal */
-  public _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void {
+  /** Called by the Autoscaler that targets this workload: it owns the replica count from then on. */
+  public attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void {
     this.replicaOwner.attach(autoscaler, range);
   }
 

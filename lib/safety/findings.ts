@@ -87,6 +87,7 @@ export function constructMetadataResources(objects: readonly ConstructMetadataSo
 }
 
 /**
+ * @internal
  * Drops findings whose object carries a suppression annotation with a reason, reports empty
  * reasons (for the checker's own rules) and annotations naming no rule at all, and renders the rest.
  */

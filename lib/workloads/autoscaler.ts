@@ -19,8 +19,12 @@ export interface IAutoscalable extends IConstruct {
   readonly resources?: ContainerResources;
   /** True for workloads that must run a fixed number of pods (a single-instance stage). */
   readonly fixedReplicaCount: boolean;
-  /** @internal */
-  _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void;
+  /**
+   * Called by the Autoscaler that targets this workload, once. From then on the autoscaler owns
+   * the replica count: leave `spec.replicas` unset, and refuse a second autoscaler and a fixed
+   * count beside it.
+   */
+  attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void;
 }
 
 /** Replica bounds of the Autoscaler that owns a workload's replica count. */
@@ -31,7 +35,7 @@ export interface AutoscalingRange {
 
 /**
  * Which Autoscaler owns a workload's replica count. A workload implementing
- * {@link IAutoscalable} keeps one and hands `_attachAutoscaler` to {@link ReplicaOwner.attach}:
+ * {@link IAutoscalable} keeps one and hands `attachAutoscaler` to {@link ReplicaOwner.attach}:
  * a second autoscaler is refused, and an explicit replica count beside the autoscaler fails
  * the synth (apply and GitOps would fight the autoscaler over it).
  */
@@ -56,7 +60,7 @@ export class ReplicaOwner {
   }
 
   /** Records `autoscaler` as the owner; throws when another one already is. */
-  public attach(autoscaler: Construct, range: AutoscalingRange): void {
+  public attach(autoscaler: IConstruct, range: AutoscalingRange): void {
     if (this.autoscalerPath !== undefined) {
       invalidProp(autoscaler, 'target', this.workload, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
     }
@@ -227,7 +231,7 @@ export class Autoscaler extends Construct {
       scaleUp: renderRules(this, 'scaleUp', props.scaleUp),
       scaleDown: renderRules(this, 'scaleDown', props.scaleDown),
     };
-    target._attachAutoscaler(this, { min: this.minReplicas, max: this.maxReplicas });
+    target.attachAutoscaler(this, { min: this.minReplicas, max: this.maxReplicas });
 
     this.hpa = new ApiObject(this, 'Resource', {
       apiVersion: 'autoscaling/v2',
@@ -291,5 +295,5 @@ export const AUTOSCALER_SHAPE: PropShape = {
 function isAutoscalable(t: unknown): t is IAutoscalable {
   if (typeof t !== 'object' || t === null || !('node' in t)) return false;
   const x = t as Partial<IAutoscalable>;
-  return typeof x._attachAutoscaler === 'function' && typeof x.scaleTarget === 'object' && x.scaleTarget !== null && typeof x.scaleTarget.name === 'string';
+  return typeof x.attachAutoscaler === 'function' && typeof x.scaleTarget === 'object' && x.scaleTarget !== null && typeof x.scaleTarget.name === 'string';
 }

@@ -144,8 +144,8 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
     return this.replicaOwner.range;
   }
 
-  /** @internal */
-  public _attachAutoscaler(autoscaler: Construct, range: AutoscalingRange): void {
+  /** Called by the Autoscaler that targets this workload: it owns the replica count from then on. */
+  public attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void {
     this.replicaOwner.attach(autoscaler, range);
   }
 
