@@ -11,7 +11,7 @@ export type {
   ResourceRange, RollingUpdateOptions, TcpProbeOptions, Track,
 } from './core';
 export {
-  Autoscaler, CanaryDeployment, desiredReplicas, HostIngress, NginxCanary, ScalingMetric, splitReplicas,
+  Autoscaler, CanaryDeployment, desiredReplicas, HostIngress, NginxCanary, PodWorkload, ScalingMetric, splitReplicas,
   StableDeployment, TrackDeployment, VersionedService,
 } from './workloads';
 export type {

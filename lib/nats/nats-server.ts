@@ -55,7 +55,7 @@ export interface NatsServerProps {
   readonly exporterImage?: string;
   /**
    * JetStream persistence; when set, each server gets a volume claim mounted at `/data`.
-   * @default - JetStream off (core NATS: at-most-once delivery, as in the course)
+   * @default - JetStream off (core NATS: at-most-once delivery)
    */
   readonly jetstream?: JetStreamOptions;
   /**
@@ -87,8 +87,8 @@ export interface NatsServerProps {
    */
   readonly terminationGracePeriod?: Duration;
   /**
-   * Label keys; only the app key is used: its value is the release name. The course's
-   * ServiceMonitor selects `app: my-nats`, i.e. `{ app: 'app' }`.
+   * Label keys; only the app key is used: its value is the release name. A ServiceMonitor
+   * written for the NATS Helm chart selects `app: my-nats`, i.e. `{ app: 'app' }`.
    * @default - see LabelKeys
    */
   readonly labelKeys?: LabelKeys;
@@ -162,47 +162,12 @@ export class NatsServer extends Construct {
   constructor(scope: Construct, id: string, props: NatsServerProps = {}) {
     super(scope, id);
     checkProps(this, props, NATS_SERVER_PROPS_SHAPE);
-    this.name = props.name ?? 'nats';
-    // The name is also the client Service's name, which must be a DNS-1035 label.
-    checkDns1035Label(this, 'name', this.name);
-    if (this.name.length > 52) {
-      // The StatefulSet labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63.
-      invalidProp(this, 'name', this.name, 'must be at most 52 characters: the StatefulSet\'s controller-revision-hash label adds 11 to it and must fit 63');
-    }
-    const headlessName = `${this.name}-headless`;
+    this.name = this.checkName(props.name ?? 'nats');
     this.namespace = Chart.of(this).namespace ?? 'default';
-
-    this.replicas = props.replicas ?? 1;
-    if (Number.isInteger(this.replicas) && this.replicas > NATS_MAX_CLUSTER_SIZE) {
-      invalidProp(this, 'replicas', this.replicas, `must be at most ${NATS_MAX_CLUSTER_SIZE}: routes are a full mesh, so ${this.replicas} servers would hold ${3 * this.replicas * (this.replicas - 1) / 2} route connections; grow beyond a cluster with NATS superclusters or leaf nodes`);
-    }
-    checkInt(this, 'replicas', this.replicas, 1, NATS_MAX_CLUSTER_SIZE);
     this.jetstream = props.jetstream !== undefined;
-    if (this.jetstream && this.replicas % 2 === 0) {
-      // JetStream replicates through RAFT: N servers tolerate floor((N-1)/2) failures, so an even
-      // count costs a server without tolerating one more failure than N-1 does.
-      invalidProp(this, 'replicas', this.replicas, `must be odd with JetStream (1, 3, 5): its RAFT quorum tolerates no more failures with ${this.replicas} servers than with ${this.replicas - 1}`);
-    }
-
-    const lameDuckSeconds = wholeSeconds(this, 'lameDuckDuration', props.lameDuckDuration ?? Duration.seconds(30));
-    if (lameDuckSeconds < LAME_DUCK_MIN_SECONDS) {
-      invalidProp(this, 'lameDuckDuration', `${lameDuckSeconds}s`, `must be at least ${LAME_DUCK_MIN_SECONDS} seconds: nats-server refuses a shorter lame_duck_duration`);
-    }
-    const graceSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60));
-    if (graceSeconds <= lameDuckSeconds + LAME_DUCK_GRACE_SECONDS) {
-      invalidProp(this, 'terminationGracePeriod', `${graceSeconds}s`,
-        `must exceed lameDuckDuration plus its ${LAME_DUCK_GRACE_SECONDS}s grace period (${lameDuckSeconds + LAME_DUCK_GRACE_SECONDS}s), or servers are killed before lame-duck mode has moved their clients`);
-    }
-
-    const js = props.jetstream;
-    const storage = js?.storage ?? Memory.gibibytes(10);
-    let maxFileStore: bigint | undefined;
-    let maxMemoryStore: bigint | undefined;
-    if (js) {
-      maxFileStore = jetStreamBytes(this, 'jetstream.storage', storage, 'Memory.gibibytes(10)');
-      if (js.maxMemoryStore !== undefined) maxMemoryStore = jetStreamBytes(this, 'jetstream.maxMemoryStore', js.maxMemoryStore, 'Memory.gibibytes(1)');
-      if (js.storageClass !== undefined) checkDnsSubdomain(this, 'jetstream.storageClass', js.storageClass);
-    }
+    this.replicas = this.checkReplicas(props.replicas ?? 1);
+    const shutdown = this.checkShutdown(props);
+    const store = this.checkJetStream(props.jetstream);
 
     const labelKeys = resolveLabelKeys(this, props.labelKeys);
     this.podLabels = { [labelKeys.app]: this.name };
@@ -213,23 +178,91 @@ export class NatsServer extends Construct {
     this.configText = renderNatsConfig(natsConfig({
       replicas: this.replicas,
       statefulSetName: this.name,
-      headlessServiceName: headlessName,
+      headlessServiceName: this.headlessName,
       clusterName: this.name,
       serverNameEnv: 'SERVER_NAME',
       pidFile: `${PID_DIR}/nats.pid`,
-      lameDuckSeconds,
+      lameDuckSeconds: shutdown.lameDuckSeconds,
       lameDuckGraceSeconds: LAME_DUCK_GRACE_SECONDS,
-      jetstream: js ? { storeDir: STORE_DIR, maxFileStore: maxFileStore!, maxMemoryStore } : undefined,
+      jetstream: store && { storeDir: STORE_DIR, maxFileStore: store.maxFileStore, maxMemoryStore: store.maxMemoryStore },
     }));
-    const configMapName = `${this.name}-config`;
     this.configMap = new ApiObject(this, 'Config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: { name: configMapName, labels: this.podLabels },
+      metadata: { name: this.configMapName, labels: this.podLabels },
       data: { 'nats.conf': this.configText },
     });
+    this.clientService = this.createClientService();
+    this.headlessService = this.createHeadlessService({ [labelKeys.app]: this.name, [COMPONENT_KEY]: 'peers' });
+    this.statefulSet = this.createStatefulSet(this.renderPod(props, shutdown.graceSeconds), store);
+    this.disruptionBudget = new ApiObject(this, 'Budget', {
+      apiVersion: 'policy/v1',
+      kind: 'PodDisruptionBudget',
+      metadata: { name: this.name, labels: this.podLabels },
+      spec: { maxUnavailable: 1, selector: { matchLabels: this.podLabels } },
+    });
+  }
 
-    this.clientService = new ApiObject(this, 'Service', {
+  /** Name of the headless Service that gives each server a DNS name. */
+  private get headlessName(): string {
+    return `${this.name}-headless`;
+  }
+
+  /** Name of the ConfigMap that holds nats.conf. */
+  private get configMapName(): string {
+    return `${this.name}-config`;
+  }
+
+  private checkName(name: string): string {
+    // The name is also the client Service's name, which must be a DNS-1035 label.
+    checkDns1035Label(this, 'name', name);
+    if (name.length > 52) {
+      // The StatefulSet labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63.
+      invalidProp(this, 'name', name, 'must be at most 52 characters: the StatefulSet\'s controller-revision-hash label adds 11 to it and must fit 63');
+    }
+    return name;
+  }
+
+  private checkReplicas(replicas: number): number {
+    if (Number.isInteger(replicas) && replicas > NATS_MAX_CLUSTER_SIZE) {
+      invalidProp(this, 'replicas', replicas, `must be at most ${NATS_MAX_CLUSTER_SIZE}: routes are a full mesh, so ${replicas} servers would hold ${3 * replicas * (replicas - 1) / 2} route connections; grow beyond a cluster with NATS superclusters or leaf nodes`);
+    }
+    checkInt(this, 'replicas', replicas, 1, NATS_MAX_CLUSTER_SIZE);
+    if (this.jetstream && replicas % 2 === 0) {
+      // JetStream replicates through RAFT: N servers tolerate floor((N-1)/2) failures, so an even
+      // count costs a server without tolerating one more failure than N-1 does.
+      invalidProp(this, 'replicas', replicas, `must be odd with JetStream (1, 3, 5): its RAFT quorum tolerates no more failures with ${replicas} servers than with ${replicas - 1}`);
+    }
+    return replicas;
+  }
+
+  /** The lame-duck duration and the termination grace period, in seconds: the second must outlast the first. */
+  private checkShutdown(props: NatsServerProps): { lameDuckSeconds: number; graceSeconds: number } {
+    const lameDuckSeconds = wholeSeconds(this, 'lameDuckDuration', props.lameDuckDuration ?? Duration.seconds(30));
+    if (lameDuckSeconds < LAME_DUCK_MIN_SECONDS) {
+      invalidProp(this, 'lameDuckDuration', `${lameDuckSeconds}s`, `must be at least ${LAME_DUCK_MIN_SECONDS} seconds: nats-server refuses a shorter lame_duck_duration`);
+    }
+    const graceSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60));
+    if (graceSeconds <= lameDuckSeconds + LAME_DUCK_GRACE_SECONDS) {
+      invalidProp(this, 'terminationGracePeriod', `${graceSeconds}s`,
+        `must exceed lameDuckDuration plus its ${LAME_DUCK_GRACE_SECONDS}s grace period (${lameDuckSeconds + LAME_DUCK_GRACE_SECONDS}s), or servers are killed before lame-duck mode has moved their clients`);
+    }
+    return { lameDuckSeconds, graceSeconds };
+  }
+
+  /** The JetStream store's limits and volume claim, or undefined with JetStream off. */
+  private checkJetStream(js: JetStreamOptions | undefined): JetStreamStore | undefined {
+    if (!js) return undefined;
+    const storage = js.storage ?? Memory.gibibytes(10);
+    const maxFileStore = jetStreamBytes(this, 'jetstream.storage', storage, 'Memory.gibibytes(10)');
+    const maxMemoryStore = js.maxMemoryStore === undefined ? undefined : jetStreamBytes(this, 'jetstream.maxMemoryStore', js.maxMemoryStore, 'Memory.gibibytes(1)');
+    if (js.storageClass !== undefined) checkDnsSubdomain(this, 'jetstream.storageClass', js.storageClass);
+    return { storage, storageClass: js.storageClass, maxFileStore, maxMemoryStore };
+  }
+
+  /** ClusterIP Service clients and Prometheus use. */
+  private createClientService(): ApiObject {
+    return new ApiObject(this, 'Service', {
       apiVersion: 'v1',
       kind: 'Service',
       metadata: { name: this.name, labels: this.clientServiceLabels },
@@ -242,10 +275,14 @@ export class NatsServer extends Construct {
         ],
       },
     });
-    this.headlessService = new ApiObject(this, 'Headless', {
+  }
+
+  /** Headless Service for the cluster routes. */
+  private createHeadlessService(labels: Record<string, string>): ApiObject {
+    return new ApiObject(this, 'Headless', {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name: headlessName, labels: { [labelKeys.app]: this.name, [COMPONENT_KEY]: 'peers' } },
+      metadata: { name: this.headlessName, labels },
       spec: {
         clusterIP: 'None',
         // Servers must resolve each other before any of them is ready, or the cluster never forms.
@@ -258,8 +295,34 @@ export class NatsServer extends Construct {
         ],
       },
     });
+  }
 
+  /** The server pod: the nats container, the exporter sidecar, their volumes and the shutdown timing. */
+  private renderPod(props: NatsServerProps, graceSeconds: number): Record<string, any> {
     const security = props.security ?? PodSecurity.restricted({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
+    const template = this.renderServerTemplate(props, security);
+    const spec = template.spec;
+    spec.containers.push(this.renderExporter(props, security));
+    spec.terminationGracePeriodSeconds = graceSeconds;
+    spec.volumes = [
+      ...(spec.volumes ?? []),
+      { name: 'config', configMap: { name: this.configMapName } },
+      { name: 'pid', emptyDir: {} },
+    ];
+    if (this.replicas > 1) {
+      spec.topologySpreadConstraints = [{
+        maxSkew: 1,
+        topologyKey: 'kubernetes.io/hostname',
+        // Soft, so a one-node development cluster still schedules every server.
+        whenUnsatisfiable: 'ScheduleAnyway',
+        labelSelector: { matchLabels: this.podLabels },
+      }];
+    }
+    return template;
+  }
+
+  /** The pod template with the nats container: its ports, probes on the monitor port, lame-duck stop and mounts. */
+  private renderServerTemplate(props: NatsServerProps, security: PodSecurity): Record<string, any> {
     const monitorProbe = { port: 'monitor', initialDelay: Duration.seconds(10), timeout: Duration.seconds(5) };
     const template = renderPodTemplate(this, {
       image: props.image ?? NatsServer.DEFAULT_IMAGE,
@@ -275,9 +338,7 @@ export class NatsServer extends Construct {
       readiness: Probe.http('/healthz?js-server-only=true', { ...monitorProbe, period: Duration.seconds(10), failureThreshold: 3 }),
       liveness: Probe.http(this.jetstream ? '/healthz?js-enabled-only=true' : '/healthz', { ...monitorProbe, period: Duration.seconds(30), failureThreshold: 3 }),
     }, this.name, this.podLabels);
-
-    const spec = template.spec;
-    const nats = spec.containers[0];
+    const nats = template.spec.containers[0];
     nats.ports = [
       { name: 'client', containerPort: NATS_PORTS.client },
       { name: 'cluster', containerPort: NATS_PORTS.cluster },
@@ -289,9 +350,13 @@ export class NatsServer extends Construct {
       ...(nats.volumeMounts ?? []),
       { name: 'config', mountPath: CONFIG_DIR },
       { name: 'pid', mountPath: PID_DIR },
-      ...(js ? [{ name: 'jetstream', mountPath: STORE_DIR }] : []),
+      ...(this.jetstream ? [{ name: 'jetstream', mountPath: STORE_DIR }] : []),
     ];
+    return template;
+  }
 
+  /** The Prometheus exporter sidecar, serving `/metrics` from the server's monitor port. */
+  private renderExporter(props: NatsServerProps, security: PodSecurity): Record<string, any> {
     const exporterImage = props.exporterImage ?? NatsServer.DEFAULT_EXPORTER_IMAGE;
     checkImage(this, exporterImage, 'exporterImage');
     // Checked under its own name: the shared template would report it as `resources`.
@@ -303,7 +368,7 @@ export class NatsServer extends Construct {
       portName: this.metricsPortName,
       args: [
         `-port=${NATS_PORTS.metrics}`, '-prefix=nats', '-use_internal_server_id',
-        '-varz', '-connz', '-routez', '-subz', ...(js ? ['-jsz=all'] : []),
+        '-varz', '-connz', '-routez', '-subz', ...(this.jetstream ? ['-jsz=all'] : []),
         `http://localhost:${NATS_PORTS.monitor}/`,
       ],
       resources: props.exporterResources,
@@ -312,53 +377,40 @@ export class NatsServer extends Construct {
     const exporter = exporterTemplate.spec.containers[0];
     // The exporter writes nothing, so it needs no /tmp.
     delete exporter.volumeMounts;
-    spec.containers.push(exporter);
+    return exporter;
+  }
 
-    spec.terminationGracePeriodSeconds = graceSeconds;
-    spec.volumes = [
-      ...(spec.volumes ?? []),
-      { name: 'config', configMap: { name: configMapName } },
-      { name: 'pid', emptyDir: {} },
-    ];
-    if (this.replicas > 1) {
-      spec.topologySpreadConstraints = [{
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        // Soft, so a one-node development cluster still schedules every server.
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: this.podLabels },
-      }];
-    }
-
-    this.statefulSet = new ApiObject(this, 'Resource', {
+  private createStatefulSet(template: Record<string, any>, store: JetStreamStore | undefined): ApiObject {
+    return new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',
       metadata: { name: this.name, labels: this.podLabels },
       spec: {
         replicas: this.replicas,
-        serviceName: headlessName,
+        serviceName: this.headlessName,
         // Servers start together: each one's routes wait for the others anyway.
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.podLabels },
         template,
-        volumeClaimTemplates: js ? [{
+        volumeClaimTemplates: store ? [{
           metadata: { name: 'jetstream' },
           spec: {
             accessModes: ['ReadWriteOnce'],
-            storageClassName: js.storageClass,
-            resources: { requests: { storage: storage.text } },
+            storageClassName: store.storageClass,
+            resources: { requests: { storage: store.storage.text } },
           },
         }] : undefined,
       },
     });
-
-    this.disruptionBudget = new ApiObject(this, 'Budget', {
-      apiVersion: 'policy/v1',
-      kind: 'PodDisruptionBudget',
-      metadata: { name: this.name, labels: this.podLabels },
-      spec: { maxUnavailable: 1, selector: { matchLabels: this.podLabels } },
-    });
   }
+}
+
+/** JetStream's file store, as checked. */
+interface JetStreamStore {
+  readonly storage: Memory;
+  readonly storageClass?: string;
+  readonly maxFileStore: bigint;
+  readonly maxMemoryStore?: bigint;
 }
 
 /** A JetStream byte limit: a valid Memory that is a whole number of bytes fitting nats-server's int64. */

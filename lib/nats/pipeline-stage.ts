@@ -1,22 +1,21 @@
 import { isIPv4, isIPv6 } from 'net';
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInt, checkLabelValue, DNS1123_SUBDOMAIN, invalidProp } from '../core/errors';
-import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from '../core/labels';
+import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkProps, PropShape } from '../core/props';
-import { DeploymentUpdateOptions, renderUpdateTiming } from '../workloads/track-deployment';
+import { DEPLOYMENT_KIND, DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, renderUpdateTiming } from '../workloads/track-deployment';
 import { FIXED_SIZE_ANNOTATION } from '../safety/rules';
 import { UpdateStrategy } from '../core/update-strategy';
-import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, ContainerPort, containerPortOf, IWorkload, LABEL_KEYS_SHAPE, renderPodTemplate, resolveVersion } from '../workloads/workload';
-import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from '../workloads/autoscaler';
-import type { ContainerResources } from '../core/quantity';
+import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE, resolveVersion } from '../workloads/workload';
+import { PodWorkload, PodWorkloadIdentity } from '../workloads/pod-workload';
 
 /** One stage of a pipeline, as declared in {@link NatsPipelineProps.stages}. */
 export interface PipelineStageOptions extends ContainerOptions, DeploymentUpdateOptions {
   /** Stage name: the app label's value and the container's name, e.g. `fetcher`. */
   readonly name: string;
   /**
-   * metadata.name of the Deployment; the course uses `<name>-dep`.
+   * metadata.name of the Deployment; e.g. `<name>-dep` to keep existing names.
    * @default - the stage name
    */
   readonly deploymentName?: string;
@@ -26,7 +25,7 @@ export interface PipelineStageOptions extends ContainerOptions, DeploymentUpdate
    */
   readonly replicas?: number;
   /**
-   * The stage must never run more than one pod (the course's fetcher keeps the record of
+   * The stage must never run more than one pod (e.g. a fetcher that keeps the record of
    * unprocessed chunks). It then refuses `replicas` above 1, any Autoscaler, and rolling
    * updates that start a second pod before the first stops.
    * @default false
@@ -177,9 +176,6 @@ export class NatsCredentials {
   }
 }
 
-/** The runtime shape of {@link DeploymentUpdateOptions}. */
-const DEPLOYMENT_UPDATE_SHAPE: PropShape = { strategy: UpdateStrategy, minReady: Duration, progressDeadline: Duration, revisionHistoryLimit: 'number' };
-
 /** The runtime shape of {@link PipelineStageOptions}, for `checkProps`.
  * @internal
  */
@@ -202,61 +198,61 @@ export interface PipelineStageProps extends PipelineStageOptions {
   readonly natsUrl: string;
 }
 
+/** The runtime shape of {@link PipelineStageProps}. */
+const PIPELINE_STAGE_SHAPE: PropShape = { ...PIPELINE_STAGE_OPTIONS_SHAPE, natsUrl: 'string!' };
+
 /**
  * One stage of a message pipeline: a Deployment whose pods get the NATS URL in their
- * environment. Scalable stages accept an Autoscaler; single-instance stages refuse one.
+ * environment. Its name is the app label's value; stages run on the stable track (the pipeline
+ * has no canaries). Scalable stages accept an Autoscaler; single-instance stages refuse one.
  */
-export class PipelineStage extends Construct implements IWorkload, IAutoscalable {
-  /** Stage name, also the app label's value. */
-  public readonly app: string;
-  /** Stages run on the stable track; the pipeline has no canaries. */
-  public readonly track: Track = 'stable';
-  public readonly labelKeys: ResolvedLabelKeys;
-  /** metadata.name of the Deployment. */
-  public readonly name: string;
-  /** The version label's value. */
-  public readonly version: string;
+export class PipelineStage extends PodWorkload {
   /** URL of the NATS server, as the stage's pods see it. */
   public readonly natsUrl: string;
-  public readonly containerPort?: ContainerPort;
-  public readonly resources?: ContainerResources;
-  public readonly scaleTarget: ScaleTarget;
   /** True for a single-instance stage. */
   public readonly fixedReplicaCount: boolean;
   /** The `replicas` prop as given. */
   public readonly requestedReplicas?: number;
   /** The Deployment manifest. */
   public readonly deployment: ApiObject;
-  private readonly replicaOwner = new ReplicaOwner(this, () => this.requestedReplicas);
 
   constructor(scope: Construct, id: string, props: PipelineStageProps) {
-    super(scope, id);
-    checkProps(this, props, { ...PIPELINE_STAGE_OPTIONS_SHAPE, natsUrl: 'string!' });
-    this.app = props.name;
-    checkLabelValue(this, 'name', this.app);
-    checkDnsLabel(this, 'name', this.app);
-    this.name = props.deploymentName ?? this.app;
-    checkDnsSubdomain(this, 'deploymentName', this.name);
-    this.labelKeys = resolveLabelKeys(this, props.labelKeys);
-    this.version = resolveVersion(this, props);
-
+    super(scope, id, {
+      props, shape: PIPELINE_STAGE_SHAPE, kind: DEPLOYMENT_KIND, track: 'stable',
+      identify: self => identifyStage(self, props),
+    });
     this.fixedReplicaCount = props.singleInstance ?? false;
     if (props.replicas !== undefined) checkInt(this, 'replicas', props.replicas, 1);
     if (this.fixedReplicaCount && props.replicas !== undefined && props.replicas > 1) {
       invalidProp(this, 'replicas', props.replicas, 'must be 1: the stage is declared singleInstance and cannot be scaled');
     }
     this.requestedReplicas = props.replicas;
+    const strategy = this.renderStrategy(props.strategy);
+    const timing = renderUpdateTiming(this, props);
+    checkNatsUrl(this, 'natsUrl', props.natsUrl);
+    this.natsUrl = props.natsUrl;
+    const template = this.renderStageTemplate(props);
+    // The annotation lets checkWiring and the policy plugin see the fixed size in plain YAML too.
+    const annotations = this.fixedReplicaCount ? { [FIXED_SIZE_ANNOTATION]: 'true' } : undefined;
+    this.deployment = this.createManifest(() => ({ ...timing, strategy, template }), annotations);
+  }
 
-    const strategy = props.strategy ?? (this.fixedReplicaCount ? UpdateStrategy.recreate() : UpdateStrategy.rollingUpdate());
+  protected get explicitReplicas(): number | undefined {
+    return this.requestedReplicas;
+  }
+
+  /** The update strategy: Recreate for a single-instance stage, which must never surge a second pod. */
+  private renderStrategy(given: UpdateStrategy | undefined): Record<string, unknown> {
+    const strategy = given ?? (this.fixedReplicaCount ? UpdateStrategy.recreate() : UpdateStrategy.rollingUpdate());
     if (this.fixedReplicaCount && strategy.type === 'RollingUpdate' && !strategy.maxSurge!.isZero) {
       invalidProp(this, 'strategy.maxSurge', strategy.maxSurge!.isPercent ? `${strategy.maxSurge!.amount}%` : strategy.maxSurge!.amount,
         'must be 0 for a singleInstance stage: a surge pod would run a second instance during every rollout (UpdateStrategy.recreate() is the default)');
     }
-    const renderedStrategy = strategy._render(this, 'strategy');
-    const timing = renderUpdateTiming(this, props);
+    return strategy._render(this, 'strategy');
+  }
 
-    checkNatsUrl(this, 'natsUrl', props.natsUrl);
-    this.natsUrl = props.natsUrl;
+  /** The pod template, with the NATS URL and the credentials in the container's environment. */
+  private renderStageTemplate(props: PipelineStageProps): Record<string, any> {
     const urlEnv = props.natsUrlEnv ?? 'NATS_URL';
     checkEnvName(this, 'natsUrlEnv', urlEnv);
     const credentials = props.credentials?._render(this, 'credentials');
@@ -270,58 +266,26 @@ export class PipelineStage extends Construct implements IWorkload, IAutoscalable
         invalidProp(this, `env.${name}`, props.env[name], `must be left out: the stage sets ${name} ${what}`);
       }
     });
-
-    const template = renderPodTemplate(this, { ...props, env: { ...props.env, [urlEnv]: props.natsUrl } }, this.app, this.podLabels, 'name');
+    const template = this.podTemplate({ ...props, env: { ...props.env, [urlEnv]: props.natsUrl } }, 'name');
     if (credentials) {
       const container = template.spec.containers[0];
       container.env = [...(container.env ?? []), ...credentials.env];
       if (credentials.volumeMount) container.volumeMounts = [...(container.volumeMounts ?? []), credentials.volumeMount];
       if (credentials.volume) template.spec.volumes = [...(template.spec.volumes ?? []), credentials.volume];
     }
-    this.containerPort = containerPortOf(props);
-    this.resources = props.resources;
-    this.scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
-
-    this.deployment = new ApiObject(this, 'Resource', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      // The annotation lets checkWiring and the policy plugin see the fixed size in plain YAML too.
-      metadata: { name: this.name, labels: this.podLabels, annotations: this.fixedReplicaCount ? { [FIXED_SIZE_ANNOTATION]: 'true' } : undefined },
-      spec: Lazy.any({
-        produce: () => ({
-          // Left out while an autoscaler owns the count, so kubectl apply does not reset it.
-          replicas: this.replicas,
-          ...timing,
-          selector: { matchLabels: this.selectorLabels },
-          strategy: renderedStrategy,
-          template,
-        }),
-      }),
-    });
+    return template;
   }
+}
 
-  public get selectorLabels(): Record<string, string> {
-    return { [this.labelKeys.app]: this.app, [this.labelKeys.track]: this.track };
-  }
-
-  public get podLabels(): Record<string, string> {
-    return { ...this.selectorLabels, [this.labelKeys.version]: this.version };
-  }
-
-  /** Pods the Deployment asks for, or undefined when an Autoscaler owns the count. */
-  public get replicas(): number | undefined {
-    return this.replicaOwner.isAutoscaled ? undefined : this.requestedReplicas ?? 1;
-  }
-
-  /** True once an Autoscaler manages this stage. */
-  public get isAutoscaled(): boolean {
-    return this.replicaOwner.isAutoscaled;
-  }
-
-  /** Called by the Autoscaler that targets this workload: it owns the replica count from then on. */
-  public attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void {
-    this.replicaOwner.attach(autoscaler, range);
-  }
+/** Checks a stage's name (its app), Deployment name, label keys and version. */
+function identifyStage(scope: Construct, props: PipelineStageProps): PodWorkloadIdentity {
+  const app = props.name;
+  checkLabelValue(scope, 'name', app);
+  checkDnsLabel(scope, 'name', app);
+  const name = props.deploymentName ?? app;
+  checkDnsSubdomain(scope, 'deploymentName', name);
+  const labelKeys = resolveLabelKeys(scope, props.labelKeys);
+  return { app, labelKeys, name, version: resolveVersion(scope, props), container: props };
 }
 
 /** The schemes a NATS URL may use: plain and TLS. Websocket (`ws`, `wss`) is not offered: the servers here listen on neither. */

@@ -96,33 +96,47 @@ export class Condition {
   private static scalar(op: Comparison, threshold: number, options: ScalarConditionOptions): Condition {
     if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onNaN');
     const t = threshold;
-    const onNaN = options.onNaN ?? 'fail';
-    const describe = `scalar ${op} ${t}`;
-    // NaN compares false with everything, so the plain comparison already fails on NaN.
-    if (onNaN === 'fail') return new Condition('scalar', `result ${op} ${t}`, undefined, describe, t, onNaN, options);
-    if (onNaN === 'pass') return new Condition('scalar', `isNaN(result) || result ${op} ${t}`, undefined, describe, t, onNaN, options);
-    return new Condition('scalar', `result ${op} ${t}`, `result ${NEGATION[op]} ${t}`, describe, t, onNaN, options);
+    const test = `result ${op} ${t}`;
+    return Condition.comparison('scalar', `scalar ${op} ${t}`, t, options.onNaN ?? 'fail', options, {
+      // NaN compares false with everything, so the plain comparison already fails on NaN.
+      fail: [test],
+      pass: [`isNaN(result) || ${test}`],
+      inconclusive: [test, `result ${NEGATION[op]} ${t}`],
+    });
   }
 
   private static vectorFirst(op: Comparison, threshold: number, options: VectorConditionOptions): Condition {
     if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onEmpty');
     const t = threshold;
-    const onEmpty = options.onEmpty ?? 'fail';
-    const describe = `first element ${op} ${t}`;
-    if (onEmpty === 'fail') return new Condition('vector', `len(result) > 0 && result[0] ${op} ${t}`, undefined, describe, t, onEmpty, options);
-    if (onEmpty === 'pass') return new Condition('vector', `len(result) == 0 || result[0] ${op} ${t}`, undefined, describe, t, onEmpty, options);
-    return new Condition('vector', `len(result) > 0 && result[0] ${op} ${t}`, `len(result) > 0 && result[0] ${NEGATION[op]} ${t}`, describe, t, onEmpty, options);
+    return Condition.comparison('vector', `first element ${op} ${t}`, t, options.onEmpty ?? 'fail', options, {
+      fail: [`len(result) > 0 && result[0] ${op} ${t}`],
+      pass: [`len(result) == 0 || result[0] ${op} ${t}`],
+      inconclusive: [`len(result) > 0 && result[0] ${op} ${t}`, `len(result) > 0 && result[0] ${NEGATION[op]} ${t}`],
+    });
   }
 
   private static vectorAll(op: Comparison, threshold: number, options: VectorConditionOptions): Condition {
     if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onEmpty');
     const t = threshold;
-    const onEmpty = options.onEmpty ?? 'fail';
-    const describe = `every element ${op} ${t}`;
-    if (onEmpty === 'fail') return new Condition('vector', `len(result) > 0 && all(result, {# ${op} ${t}})`, undefined, describe, t, onEmpty, options);
-    // all() of an empty list is true.
-    if (onEmpty === 'pass') return new Condition('vector', `all(result, {# ${op} ${t}})`, undefined, describe, t, onEmpty, options);
-    return new Condition('vector', `len(result) > 0 && all(result, {# ${op} ${t}})`, `any(result, {# ${NEGATION[op]} ${t}})`, describe, t, onEmpty, options);
+    return Condition.comparison('vector', `every element ${op} ${t}`, t, options.onEmpty ?? 'fail', options, {
+      fail: [`len(result) > 0 && all(result, {# ${op} ${t}})`],
+      // all() of an empty list is true.
+      pass: [`all(result, {# ${op} ${t}})`],
+      inconclusive: [`len(result) > 0 && all(result, {# ${op} ${t}})`, `any(result, {# ${NEGATION[op]} ${t}})`],
+    });
+  }
+
+  /**
+   * A comparison condition: `forms` holds its success (and failure) expression for each way of
+   * treating a missing result, and `missing` picks one (a value that is none of them is kept,
+   * so the metric's check names it).
+   */
+  private static comparison(
+    shape: 'scalar' | 'vector', describe: string, threshold: number, missing: MissingResult, options: object,
+    forms: Readonly<Record<MissingResult, readonly [success: string, failure?: string]>>,
+  ): Condition {
+    const [success, failure] = missing === 'fail' ? forms.fail : missing === 'pass' ? forms.pass : forms.inconclusive;
+    return new Condition(shape, success, failure, describe, threshold, missing, options);
   }
 
   /** A threshold that is not a number or options that are not an object: kept as given, so the metric's check names them. */

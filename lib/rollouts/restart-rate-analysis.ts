@@ -44,7 +44,7 @@ export interface RestartRateAnalysisProps {
 }
 
 /**
- * The course's restart-rate analysis: container restarts over a window, read from
+ * A restart-rate analysis: container restarts over a window, read from
  * kube-state-metrics' `kube_pod_container_status_restarts_total`, as a scalar. Passes while
  * fewer than `threshold` restarts happened (`result < threshold`); NaN (no data) fails by default.
  */

@@ -1,23 +1,20 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
-import { Construct, IConstruct } from 'constructs';
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
 import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../../imports/argoproj.io';
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, Wire } from './argo-wire';
-import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from '../workloads/autoscaler';
 import { CanaryStep } from './canary-step';
 import { checkDnsSubdomain, checkEnum, checkInt, checkLabelKey, checkLabelValue, INT32_MAX, invalidProp, problem, wholeSeconds } from '../core/errors';
 import { HostIngress } from '../workloads/host-ingress';
-import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from '../core/labels';
+import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkProps, PropShape } from '../core/props';
-import type { ContainerResources } from '../core/quantity';
 import { percentOf } from '../workloads/replica-split';
 import { renderUpdateTiming, TrackDeployment } from '../workloads/track-deployment';
 import { IntOrPercent } from '../core/update-strategy';
 import { VersionedService } from '../workloads/versioned-service';
 import { addWarning } from '../core/warnings';
-import {
-  CONTAINER_OPTIONS_SHAPE, ContainerOptions, ContainerPort, containerPortOf, IWorkload, LABEL_KEYS_SHAPE, renderPodTemplate, resolveVersion,
-} from '../workloads/workload';
+import { PodWorkload, PodWorkloadIdentity } from '../workloads/pod-workload';
+import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE, resolveVersion } from '../workloads/workload';
 
 /** Options of nginx traffic routing. */
 export interface NginxRoutingOptions {
@@ -331,23 +328,43 @@ const BLUE_GREEN_SHAPE: PropShape = {
   prePromotionAnalysis: 'array', postPromotionAnalysis: 'array', previewReplicaCount: 'number', scaleDownDelay: Duration,
 };
 
+/** A Rollout's identity taken from the Deployment whose pods it takes over. */
+function identifyFromRef(scope: Construct, props: RolloutProps, ref: TrackDeployment): PodWorkloadIdentity {
+  if (!(ref instanceof TrackDeployment)) invalidProp(scope, 'workloadRef', ref, 'must be a StableDeployment or CanaryDeployment construct');
+  if (props.image !== undefined) invalidProp(scope, 'image', props.image, `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
+  const own = Object.keys(CONTAINER_OPTIONS_SHAPE).find(k => k !== 'image' && (props as Record<string, unknown>)[k] !== undefined);
+  if (own) invalidProp(scope, own, (props as Record<string, unknown>)[own], `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
+  if (props.labelKeys !== undefined) invalidProp(scope, 'labelKeys', props.labelKeys, `must be unset with workloadRef: the label keys are ${ref.node.path}'s`);
+  if (props.app !== undefined && props.app !== ref.app) invalidProp(scope, 'app', props.app, `must be the workloadRef's app ("${ref.app}")`);
+  if (props.workloadScaleDown !== undefined) checkEnum(scope, 'workloadScaleDown', props.workloadScaleDown, ['never', 'onsuccess', 'progressively']);
+  if ((props.workloadScaleDown ?? 'never') === 'never') {
+    addWarning(scope, `${ref.node.path} keeps its pods next to the Rollout's (workloadScaleDown 'never'): scale it to 0 or set workloadScaleDown`);
+  }
+  const { app, labelKeys, version, selectorLabels } = ref;
+  return { app, labelKeys, name: props.name ?? app, version, container: ref.containerOptions, selectorLabels };
+}
+
+/** The identity of a Rollout that owns its pod template. The name is checked after the template. */
+function identifyOwn(scope: Construct, props: RolloutProps): PodWorkloadIdentity {
+  if (props.image === undefined) invalidProp(scope, 'image', undefined, 'must be given, or set workloadRef to take the pod template from a Deployment');
+  if (props.workloadScaleDown !== undefined) invalidProp(scope, 'workloadScaleDown', props.workloadScaleDown, 'only applies with workloadRef');
+  if (props.app === undefined) invalidProp(scope, 'app', undefined, 'must be given (the app identity label)');
+  const app = props.app;
+  checkLabelValue(scope, 'app', app);
+  const labelKeys = resolveLabelKeys(scope, props.labelKeys);
+  return { app, labelKeys, name: props.name ?? app, version: resolveVersion(scope, props as ContainerOptions), container: props };
+}
+
+/** apiVersion and kind of an Argo Rollout, which an autoscaler targets. */
+const ROLLOUT_KIND = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' };
+
 /**
  * An Argo Rollouts `Rollout`: a Deployment replacement that rolls out by canary steps or
- * blue/green, with analysis that aborts a bad version. Implements IWorkload (Services can
- * serve it) and IAutoscalable (an Autoscaler can scale it; `replicas` then leaves the manifest).
+ * blue/green, with analysis that aborts a bad version. Services can serve it and an Autoscaler
+ * can scale it (`replicas` then leaves the manifest). Its pods are on the stable track; Argo
+ * tells canary pods apart by its own pod-template-hash label.
  */
-export class Rollout extends Construct implements IWorkload, IAutoscalable {
-  public readonly app: string;
-  /** Rollout pods are on the stable track; Argo tells canary pods apart by its own pod-template-hash label. */
-  public readonly track: Track = 'stable';
-  public readonly labelKeys: ResolvedLabelKeys;
-  /** metadata.name of the Rollout. */
-  public readonly name: string;
-  /** The version label's value. */
-  public readonly version: string;
-  public readonly containerPort?: ContainerPort;
-  public readonly resources?: ContainerResources;
-  public readonly scaleTarget: ScaleTarget;
+export class Rollout extends PodWorkload {
   public readonly fixedReplicaCount = false;
   /** The `replicas` prop as given. */
   public readonly requestedReplicas?: number;
@@ -355,91 +372,35 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
   public readonly workloadRef?: TrackDeployment;
   /** The Rollout manifest. */
   public readonly rollout: ApiObject;
-  private readonly selectorLabelsValue: Record<string, string>;
   private strategyValue?: RolloutStrategy;
   private renderedStrategy?: Wire<RolloutSpecStrategy>;
-  private readonly replicaOwner = new ReplicaOwner(this, () => this.requestedReplicas);
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
-    super(scope, id);
-    checkProps(this, props, ROLLOUT_SHAPE);
+    super(scope, id, {
+      props, shape: ROLLOUT_SHAPE, kind: ROLLOUT_KIND, track: 'stable',
+      identify: self => (props.workloadRef !== undefined
+        ? identifyFromRef(self, props, props.workloadRef)
+        : identifyOwn(self, props)),
+    });
     const ref = props.workloadRef;
-    let template: Record<string, any> | undefined;
-    if (ref !== undefined) {
-      if (!(ref instanceof TrackDeployment)) invalidProp(this, 'workloadRef', ref, 'must be a StableDeployment or CanaryDeployment construct');
-      if (props.image !== undefined) invalidProp(this, 'image', props.image, `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
-      const own = Object.keys(CONTAINER_OPTIONS_SHAPE).find(k => k !== 'image' && (props as Record<string, unknown>)[k] !== undefined);
-      if (own) invalidProp(this, own, (props as Record<string, unknown>)[own], `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
-      if (props.labelKeys !== undefined) invalidProp(this, 'labelKeys', props.labelKeys, `must be unset with workloadRef: the label keys are ${ref.node.path}'s`);
-      if (props.app !== undefined && props.app !== ref.app) invalidProp(this, 'app', props.app, `must be the workloadRef's app ("${ref.app}")`);
-      if (props.workloadScaleDown !== undefined) checkEnum(this, 'workloadScaleDown', props.workloadScaleDown, ['never', 'onsuccess', 'progressively']);
-      this.app = ref.app;
-      this.labelKeys = ref.labelKeys;
-      this.version = ref.version;
-      this.containerPort = ref.containerPort;
-      this.resources = ref.resources;
-      this.selectorLabelsValue = ref.selectorLabels;
-      if ((props.workloadScaleDown ?? 'never') === 'never') {
-        addWarning(this, `${ref.node.path} keeps its pods next to the Rollout's (workloadScaleDown 'never'): scale it to 0 or set workloadScaleDown`);
-      }
-    } else {
-      if (props.image === undefined) invalidProp(this, 'image', undefined, 'must be given, or set workloadRef to take the pod template from a Deployment');
-      if (props.workloadScaleDown !== undefined) invalidProp(this, 'workloadScaleDown', props.workloadScaleDown, 'only applies with workloadRef');
-      if (props.app === undefined) invalidProp(this, 'app', undefined, 'must be given (the app identity label)');
-      this.app = props.app;
-      checkLabelValue(this, 'app', this.app);
-      this.labelKeys = resolveLabelKeys(this, props.labelKeys);
-      const options = props as ContainerOptions;
-      this.version = resolveVersion(this, options);
-      this.selectorLabelsValue = { [this.labelKeys.app]: this.app, [this.labelKeys.track]: this.track };
-      template = renderPodTemplate(this, options, this.app, this.podLabels);
-      this.containerPort = containerPortOf(props);
-      this.resources = props.resources;
-    }
+    const template = ref ? undefined : this.podTemplate(props as ContainerOptions);
     this.workloadRef = ref;
-    this.name = props.name ?? this.app;
+    // Checked after the pod template: an app that makes neither a container name nor a Rollout name
+    // is reported for the container name.
     checkDnsSubdomain(this, 'name', this.name);
     if (props.replicas !== undefined) checkInt(this, 'replicas', props.replicas, 0);
     this.requestedReplicas = props.replicas;
     const timing = renderUpdateTiming(this, props);
-    this.scaleTarget = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', name: this.name };
     if (props.strategy) this.setStrategy(props.strategy);
     this.node.addValidation({ validate: () => this.validate() });
 
-    this.rollout = new ApiObject(this, 'Resource', {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'Rollout',
-      metadata: { name: this.name, labels: this.podLabels },
-      spec: Lazy.any({
-        produce: (): Wire<RolloutSpec> => ({
-          replicas: this.replicas,
-          ...timing,
-          progressDeadlineAbort: props.progressDeadlineAbort,
-          selector: { matchLabels: { ...this.selectorLabels } },
-          template,
-          workloadRef: ref ? { apiVersion: 'apps/v1', kind: 'Deployment', name: ref.name, scaleDown: props.workloadScaleDown } : undefined,
-          strategy: this.renderedStrategy,
-        }),
-      }),
-    });
-  }
-
-  public get selectorLabels(): Record<string, string> {
-    return { ...this.selectorLabelsValue };
-  }
-
-  public get podLabels(): Record<string, string> {
-    return { ...this.selectorLabelsValue, [this.labelKeys.version]: this.version };
-  }
-
-  /** Pods the Rollout asks for, or undefined while an Autoscaler owns the count. */
-  public get replicas(): number | undefined {
-    return this.replicaOwner.isAutoscaled ? undefined : this.requestedReplicas ?? 1;
-  }
-
-  /** True once an Autoscaler manages this Rollout's replica count. */
-  public get isAutoscaled(): boolean {
-    return this.replicaOwner.isAutoscaled;
+    this.rollout = this.createManifest((): Omit<Wire<RolloutSpec>, 'replicas' | 'selector'> => ({
+      ...timing,
+      progressDeadlineAbort: props.progressDeadlineAbort,
+      template,
+      workloadRef: ref ? { apiVersion: 'apps/v1', kind: 'Deployment', name: ref.name, scaleDown: props.workloadScaleDown } : undefined,
+      strategy: this.renderedStrategy,
+    }));
   }
 
   /** The strategy, once set. */
@@ -487,15 +448,14 @@ export class Rollout extends Construct implements IWorkload, IAutoscalable {
     this.strategyValue = strategy;
   }
 
-  /** Called by the Autoscaler that targets this workload: it owns the replica count from then on. */
-  public attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void {
-    this.replicaOwner.attach(autoscaler, range);
+  protected get explicitReplicas(): number | undefined {
+    return this.requestedReplicas;
   }
 
   private validate(): string[] {
     const problems: string[] = [];
     if (!this.strategyValue) problems.push(problem('strategy', undefined, 'must be set (props.strategy or setStrategy): RolloutStrategy.canary() or RolloutStrategy.blueGreen()'));
-    const range = this.replicaOwner.range;
+    const range = this.autoscalingRange;
     if (range) {
       // Without a router the weights are pod shares of whatever count the autoscaler picks.
       const { min, max } = range;

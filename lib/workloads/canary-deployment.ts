@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInt, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
 import { isPlainObject, PropShape } from '../core/props';
-import { percentOf, splitReplicas } from './replica-split';
+import { percentOf, ReplicaSplitError, splitPods } from './replica-split';
 import { checksItself } from '../safety/rules';
 import { StableDeployment } from './stable-deployment';
 import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
@@ -111,11 +111,12 @@ export class CanaryDeployment extends TrackDeployment {
         invalidProp(this, 'totalReplicas', undefined, `must be set with weight (${props.weight}%), so the percentage can become whole pods`);
       }
       try {
-        this.weightSplit = splitReplicas(props.weight, props.totalReplicas, props.roundToWholePods ?? false);
+        const round = props.roundToWholePods ?? false;
+        this.weightSplit = splitPods(props.weight, props.totalReplicas, round, 'set roundToWholePods: true');
       } catch (e) {
-        const message = (e as Error).message.replace('allow rounding', 'set roundToWholePods: true');
-        const aboutWeight = /percentage|whole pods out of/.test(message);
-        invalidProp(this, aboutWeight ? 'weight' : 'totalReplicas', aboutWeight ? props.weight : props.totalReplicas, message);
+        if (!(e instanceof ReplicaSplitError)) throw e;
+        const aboutWeight = e.argument === 'percent';
+        invalidProp(this, aboutWeight ? 'weight' : 'totalReplicas', aboutWeight ? props.weight : props.totalReplicas, e.message);
       }
       const requested = stable.requestedReplicas;
       if (requested !== undefined && requested !== this.weightSplit.stable) {
@@ -131,12 +132,6 @@ export class CanaryDeployment extends TrackDeployment {
     this.node.addValidation({ validate: () => this.validateShare() });
   }
 
-  /** Canary pods in the manifest, or undefined while an Autoscaler owns the count. */
-  public get replicas(): number | undefined {
-    if (this.isAutoscaled) return undefined;
-    return this.weightSplit?.canary ?? this.replicasProp ?? 1;
-  }
-
   /**
    * The canary's share of all pods in percent, after rounding to whole pods;
    * undefined while an autoscaler moves either side (see the synth warning for the range).
@@ -146,10 +141,6 @@ export class CanaryDeployment extends TrackDeployment {
     const stable = this.stable.replicas;
     if (canary === undefined || stable === undefined) return undefined;
     return percentOf(canary, canary + stable);
-  }
-
-  protected get manifestReplicas(): number | undefined {
-    return this.replicas;
   }
 
   protected get explicitReplicas(): number | undefined {

@@ -96,7 +96,7 @@ export interface HostIngressProps {
    */
   readonly name?: string;
   /**
-   * IngressClass that serves this Ingress; the course uses `nginx`.
+   * IngressClass that serves this Ingress, e.g. `nginx` for ingress-nginx.
    * @default - the cluster's default IngressClass
    */
   readonly className?: string;

@@ -22,7 +22,7 @@ export interface DesiredReplicasInput {
  * `desiredReplicas = ceil(currentReplicas * currentMetric / targetMetric)`,
  * unchanged while the ratio is within the tolerance of 1, then clamped to min..max.
  *
- * The course's example: 3 pods at 160% CPU for an 80% target gives 6.
+ * For example, 3 pods at 160% CPU for an 80% target gives 6.
  */
 export function desiredReplicas(input: DesiredReplicasInput): number {
   const { currentReplicas, currentMetric, targetMetric } = input;

@@ -1,5 +1,6 @@
 // Deployments on the stable and canary tracks, the Services and Ingresses in front of them, and their autoscaling.
 export type { ContainerOptions, ContainerPort, ImagePullPolicy, IWorkload } from './workload';
+export { PodWorkload } from './pod-workload';
 export { TrackDeployment } from './track-deployment';
 export type { DeploymentUpdateOptions } from './track-deployment';
 export { StableDeployment } from './stable-deployment';

@@ -10,7 +10,7 @@ export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdat
   /** Value of the app identity label, shared by every track and version of the app. */
   readonly app: string;
   /**
-   * Label keys for app, track and version. The course uses `{ app: 'app', version: 'dummy-version' }`.
+   * Label keys for app, track and version. E.g. `{ app: 'app', version: 'dummy-version' }` to keep an existing app's keys.
    * @default - see LabelKeys
    */
   readonly labelKeys?: LabelKeys;
@@ -54,10 +54,6 @@ export class StableDeployment extends TrackDeployment {
   public get replicas(): number | undefined {
     if (this.isAutoscaled) return undefined;
     return this.replicasFromCanary ?? this.requestedReplicas ?? 1;
-  }
-
-  protected get manifestReplicas(): number | undefined {
-    return this.replicas;
   }
 
   protected get explicitReplicas(): number | undefined {

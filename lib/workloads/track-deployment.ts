@@ -1,12 +1,11 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, wholeSeconds } from '../core/errors';
-import { checkProps, PropShape } from '../core/props';
-import { LabelKeys, ResolvedLabelKeys, resolveLabelKeys, Track } from '../core/labels';
+import { PropShape } from '../core/props';
+import { LabelKeys, resolveLabelKeys, Track } from '../core/labels';
 import { UpdateStrategy } from '../core/update-strategy';
-import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate, resolveVersion } from './workload';
-import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
-import type { ContainerResources } from '../core/quantity';
+import { PodWorkload, PodWorkloadIdentity } from './pod-workload';
+import { ContainerOptions, resolveVersion } from './workload';
 
 /** How a Deployment rolls out changes, shared by the stable and canary tracks. */
 export interface DeploymentUpdateOptions {
@@ -47,27 +46,16 @@ export interface TrackDeploymentSettings extends ContainerOptions, DeploymentUpd
   readonly name?: string;
 }
 
+/** @internal apiVersion and kind of a Deployment, which an autoscaler targets. */
+export const DEPLOYMENT_KIND = { apiVersion: 'apps/v1', kind: 'Deployment' };
+
 /** A Deployment of one app on one track. Base of StableDeployment and CanaryDeployment. */
-export abstract class TrackDeployment extends Construct implements IWorkload, IAutoscalable {
-  public readonly app: string;
-  public readonly track: Track;
-  public readonly labelKeys: ResolvedLabelKeys;
-  /** metadata.name of the Deployment. */
-  public readonly name: string;
-  /** The version label's value. */
-  public readonly version: string;
-  public readonly containerPort?: ContainerPort;
-  /** The container's CPU and memory. */
-  public readonly resources?: ContainerResources;
+export abstract class TrackDeployment extends PodWorkload {
   /** The Deployment manifest; use `ApiObject.of(...).addJsonPatch()` for fields the props do not cover. */
   public readonly deployment: ApiObject;
-  public readonly scaleTarget: ScaleTarget;
   public readonly fixedReplicaCount = false;
   /** The container options this Deployment was built from; a canary starts from its stable's. */
   public readonly containerOptions: ContainerOptions;
-  /** Replicas in the manifest, or undefined while an autoscaler owns the count. */
-  protected abstract get manifestReplicas(): number | undefined;
-  private readonly replicaOwner = new ReplicaOwner(this, () => this.explicitReplicas);
 
   /**
    * @internal StableDeployment and CanaryDeployment are the subclasses.
@@ -76,81 +64,45 @@ export abstract class TrackDeployment extends Construct implements IWorkload, IA
    */
   protected constructor(
     scope: Construct, id: string, props: unknown, shape: PropShape, track: Track,
-    settingsOf: (self: TrackDeployment, props: any) => TrackDeploymentSettings,
+    settingsOf: (self: Construct, props: any) => TrackDeploymentSettings,
   ) {
-    super(scope, id);
-    checkProps(this, props, shape);
-    const settings = settingsOf(this, props);
-    this.app = settings.app;
-    this.track = track;
+    // The settings are made while the identity is checked (a canary's come from its stable), and used after.
+    let settings!: TrackDeploymentSettings;
+    super(scope, id, {
+      props, shape, kind: DEPLOYMENT_KIND, track,
+      identify: self => {
+        settings = settingsOf(self, props);
+        return identifyTrack(self, settings, track);
+      },
+    });
     // What a canary inherits: the container and update options, not the identity (app, name, replicas, labels).
     const { app: _app, name: _name, labelKeys: _keys, replicas: _replicas, ...containerOptions } = settings as TrackDeploymentSettings & { replicas?: number };
     this.containerOptions = containerOptions as ContainerOptions;
-    this.labelKeys = resolveLabelKeys(this, settings.labelKeys);
-    checkLabelValue(this, 'app', this.app);
-    if (this.app === '') invalidProp(this, 'app', this.app, 'must not be empty');
-    if (settings.name !== undefined) {
-      checkDnsSubdomain(this, 'name', settings.name);
-      this.name = settings.name;
-    } else {
-      this.name = `${this.app}-${track}`;
-      // The default name is made from app: report it as app, the prop the user set.
-      if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
-        invalidProp(this, 'app', this.app, `makes the default Deployment name "${this.name}", which is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters): use such an app or set name`);
-      }
-    }
-    this.version = resolveVersion(this, settings);
     const timing = renderUpdateTiming(this, settings);
-
-    const selector = { [this.labelKeys.app]: this.app, [this.labelKeys.track]: track };
-    const podLabels = { ...selector, [this.labelKeys.version]: this.version };
-    const template = renderPodTemplate(this, settings, this.app, podLabels);
-    this.containerPort = containerPortOf(settings);
-    this.resources = settings.resources;
+    const template = this.podTemplate(settings);
     const strategy = (settings.strategy ?? UpdateStrategy.rollingUpdate())._render(this, 'strategy');
-    this.scaleTarget = { apiVersion: 'apps/v1', kind: 'Deployment', name: this.name };
-
-    this.deployment = new ApiObject(this, 'Resource', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: { name: this.name, labels: podLabels },
-      spec: Lazy.any({
-        produce: () => ({
-          replicas: this.manifestReplicas,
-          ...timing,
-          selector: { matchLabels: selector },
-          strategy,
-          template,
-        }),
-      }),
-    });
+    this.deployment = this.createManifest(() => ({ ...timing, strategy, template }));
   }
+}
 
-  public get selectorLabels(): Record<string, string> {
-    return { [this.labelKeys.app]: this.app, [this.labelKeys.track]: this.track };
+/** Checks a track deployment's app, label keys, name and version. */
+function identifyTrack(scope: Construct, settings: TrackDeploymentSettings, track: Track): PodWorkloadIdentity {
+  const app = settings.app;
+  const labelKeys = resolveLabelKeys(scope, settings.labelKeys);
+  checkLabelValue(scope, 'app', app);
+  if (app === '') invalidProp(scope, 'app', app, 'must not be empty');
+  let name: string;
+  if (settings.name !== undefined) {
+    checkDnsSubdomain(scope, 'name', settings.name);
+    name = settings.name;
+  } else {
+    name = `${app}-${track}`;
+    // The default name is made from app: report it as app, the prop the user set.
+    if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+      invalidProp(scope, 'app', app, `makes the default Deployment name "${name}", which is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters): use such an app or set name`);
+    }
   }
-
-  public get podLabels(): Record<string, string> {
-    return { ...this.selectorLabels, [this.labelKeys.version]: this.version };
-  }
-
-  /** True once an Autoscaler manages this Deployment's replica count. */
-  public get isAutoscaled(): boolean {
-    return this.replicaOwner.isAutoscaled;
-  }
-
-  /** Replica bounds of the Autoscaler that manages this Deployment, if any. */
-  public get autoscalingRange(): AutoscalingRange | undefined {
-    return this.replicaOwner.range;
-  }
-
-  /** Called by the Autoscaler that targets this workload: it owns the replica count from then on. */
-  public attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void {
-    this.replicaOwner.attach(autoscaler, range);
-  }
-
-  /** The replica count the user set, if any. */
-  protected abstract get explicitReplicas(): number | undefined;
+  return { app, labelKeys, name, version: resolveVersion(scope, settings), container: settings };
 }
 
 /** `progressDeadlineSeconds` of a Deployment or Rollout that sets none. */

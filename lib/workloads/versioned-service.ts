@@ -2,6 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkDns1035Label, checkEnum, checkPort, checkPortName, invalidProp, NAME_RULES } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
+import { Track } from '../core/labels';
 import { IWorkload } from './workload';
 
 /** How the Service is reachable. */
@@ -51,6 +52,11 @@ export const VERSIONED_SERVICE_SHAPE: PropShape = {
 
 const SERVICE_TYPES: readonly ServiceType[] = ['ClusterIP', 'NodePort', 'LoadBalancer'];
 
+/** The prop that names the `i`th workload of `serves`: `serves[i]`, or `serves` when it is one workload. */
+function servesProp(serves: unknown, i: number): string {
+  return Array.isArray(serves) ? `serves[${i}]` : 'serves';
+}
+
 /** True for a construct that carries what a Service needs of a workload (JavaScript callers may pass anything). */
 function isWorkload(w: unknown): w is IWorkload {
   if (typeof w !== 'object' || w === null || !('node' in w)) return false;
@@ -82,37 +88,66 @@ export class VersionedService extends Construct {
   constructor(scope: Construct, id: string, props: VersionedServiceProps) {
     super(scope, id);
     checkProps(this, props, VERSIONED_SERVICE_SHAPE);
-    const serves: unknown = props.serves;
-    const workloads = (Array.isArray(serves) ? serves : [serves]) as unknown[];
-    const servesProp = (i: number) => (Array.isArray(serves) ? `serves[${i}]` : 'serves');
-    if (workloads.length === 0) invalidProp(this, 'serves', [], 'must name at least one workload');
-    workloads.forEach((w, i) => {
-      if (!isWorkload(w)) invalidProp(this, servesProp(i), w, 'must be a workload construct (StableDeployment, CanaryDeployment, Rollout, PipelineStage)');
-    });
-    this.workloads = workloads as IWorkload[];
+    this.workloads = this.checkServes(props.serves);
     const first = this.workloads[0];
-    for (const w of this.workloads) {
-      if (w.app !== first.app || w.labelKeys.app !== first.labelKeys.app || w.labelKeys.track !== first.labelKeys.track) {
-        invalidProp(this, 'serves', w, `must all be of one app with one label scheme: ${w.node.path} is app "${w.app}" but ${first.node.path} is "${first.app}"`);
-      }
-    }
     this.app = first.app;
     const tracks = new Set(this.workloads.map(w => w.track));
     const oneTrack = tracks.size === 1 ? first.track : undefined;
     this.selector = oneTrack
       ? { [first.labelKeys.app]: this.app, [first.labelKeys.track]: oneTrack }
       : { [first.labelKeys.app]: this.app };
-    if (props.name !== undefined) {
-      checkDns1035Label(this, 'name', props.name);
-      this.name = props.name;
-    } else {
-      this.name = oneTrack ? `${this.app}-${oneTrack}` : this.app;
-      // The default name is made from the app of what it serves: report it as serves, the prop the user set.
-      if (!NAME_RULES.dns1035Label.test(this.name)) {
-        invalidProp(this, servesProp(0), first, `has app "${this.app}", which makes the default Service name "${this.name}": not a DNS-1035 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters); set name`);
+    this.name = this.nameOf(props, oneTrack);
+    this.servicePort = this.portOf(props);
+
+    const type = props.type ?? 'ClusterIP';
+    checkEnum(this, 'type', type, SERVICE_TYPES);
+    const { name: portName, port, targetPort } = this.servicePort;
+    this.service = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: this.name, labels: { [first.labelKeys.app]: this.app } },
+      spec: {
+        type,
+        selector: this.selector,
+        ports: [{ name: portName, port, targetPort, protocol: 'TCP' }],
+      },
+    });
+  }
+
+  /** The workloads `serves` names: at least one, all of one app with one label scheme. */
+  private checkServes(serves: unknown): IWorkload[] {
+    const workloads = (Array.isArray(serves) ? serves : [serves]) as unknown[];
+    if (workloads.length === 0) invalidProp(this, 'serves', [], 'must name at least one workload');
+    workloads.forEach((w, i) => {
+      if (!isWorkload(w)) invalidProp(this, servesProp(serves, i), w, 'must be a workload construct (StableDeployment, CanaryDeployment, Rollout, PipelineStage)');
+    });
+    const checked = workloads as IWorkload[];
+    const first = checked[0];
+    for (const w of checked) {
+      if (w.app !== first.app || w.labelKeys.app !== first.labelKeys.app || w.labelKeys.track !== first.labelKeys.track) {
+        invalidProp(this, 'serves', w, `must all be of one app with one label scheme: ${w.node.path} is app "${w.app}" but ${first.node.path} is "${first.app}"`);
       }
     }
+    return checked;
+  }
 
+  /** The `name` prop, or the default made from the app (and the track when the Service serves one). */
+  private nameOf(props: VersionedServiceProps, oneTrack: Track | undefined): string {
+    if (props.name !== undefined) {
+      checkDns1035Label(this, 'name', props.name);
+      return props.name;
+    }
+    const name = oneTrack ? `${this.app}-${oneTrack}` : this.app;
+    // The default name is made from the app of what it serves: report it as serves, the prop the user set.
+    if (!NAME_RULES.dns1035Label.test(name)) {
+      invalidProp(this, servesProp(props.serves, 0), this.workloads[0], `has app "${this.app}", which makes the default Service name "${name}": not a DNS-1035 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters); set name`);
+    }
+    return name;
+  }
+
+  /** The Service port: `port`, to a container port every workload listens on. */
+  private portOf(props: VersionedServiceProps): ServicePort {
+    const first = this.workloads[0];
     checkPort(this, 'port', props.port);
     const targetPort = props.targetPort ?? first.containerPort?.number;
     if (targetPort === undefined) {
@@ -126,20 +161,7 @@ export class VersionedService extends Construct {
     }
     const portName = props.portName ?? first.containerPort?.name ?? 'http';
     checkPortName(this, 'portName', portName);
-    this.servicePort = { name: portName, port: props.port, targetPort };
-
-    const type = props.type ?? 'ClusterIP';
-    checkEnum(this, 'type', type, SERVICE_TYPES);
-    this.service = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'Service',
-      metadata: { name: this.name, labels: { [first.labelKeys.app]: this.app } },
-      spec: {
-        type,
-        selector: this.selector,
-        ports: [{ name: portName, port: props.port, targetPort, protocol: 'TCP' }],
-      },
-    });
+    return { name: portName, port: props.port, targetPort };
   }
 
   /** True when the Service has a port with this number or name. */

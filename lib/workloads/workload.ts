@@ -46,7 +46,7 @@ export interface ContainerOptions {
    */
   readonly resources?: ContainerResources;
   /**
-   * When to pull the image. The course uses `Never` for images built into the local cluster.
+   * When to pull the image. `Never` suits images loaded straight into a local cluster (kind, k3d).
    * @default 'IfNotPresent'
    */
   readonly imagePullPolicy?: ImagePullPolicy;
