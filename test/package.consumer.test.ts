@@ -1,11 +1,17 @@
 /**
- * The package as another cdk8s app gets it. `npm pack` this repo, install the tarball and its
- * peers into a fresh app outside the repo (from npm's cache when it can), compile the README's
- * first ```ts block there as the app's main.ts, run `cdk8s synth`, and compare the kinds and
- * names it wrote with the first ```yaml block after that example in the README. So the README
- * example, the published files and the types can never drift apart unnoticed.
+ * The package as another cdk8s app gets it, both ways it can be had without a registry:
  *
- * Slow (a build and an npm install): `npm run test:consumer` runs it alone.
+ * - `npm pack` this repo and install the tarball (what `npm publish` would ship);
+ * - `npm install git+file://...` of a git repository holding this working tree (what
+ *   `npm install git+https://...` does: npm clones, installs the dev dependencies, runs the
+ *   `prepare` script, which builds, and installs the result).
+ *
+ * Each into a fresh app outside the repo with the peers (from npm's cache when it can): compile
+ * the README's first ```ts block there as the app's main.ts, run `cdk8s synth`, and compare the
+ * kinds and names it wrote with the first ```yaml block after that example in the README. So the
+ * README example, the published files and the types can never drift apart unnoticed.
+ *
+ * Slow (two builds and three npm installs, about a minute): `npm run test:consumer` runs it alone.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
@@ -105,36 +111,55 @@ console.log(JSON.stringify({
 }));
 `;
 
+/** The files of this working tree that git would commit: tracked and untracked, minus ignored and deleted. */
+function workingTreeFiles(): string[] {
+  return run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], REPO)
+    .split('\0')
+    .filter(f => f !== '' && fs.existsSync(path.join(REPO, f)));
+}
+
+/**
+ * A git repository in `dir` whose one commit is this working tree, so the git install tests the
+ * code under test (committed or not) and never touches this repository's own git state.
+ */
+function snapshotRepository(dir: string): string {
+  fs.mkdirSync(dir);
+  for (const file of workingTreeFiles()) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
+  }
+  const git = (...args: string[]) => run('git', ['-c', 'user.name=consumer test', '-c', 'user.email=consumer@test.invalid', ...args], dir);
+  git('init', '--quiet', '--initial-branch=main');
+  git('add', '--all');
+  git('commit', '--quiet', '--no-gpg-sign', '-m', 'working tree');
+  return `git+file://${dir}`;
+}
+
 interface Consumer {
   readonly example: Example;
-  readonly packed: { filename: string; files: { path: string }[] };
+  /** The app folder: package.json, main.ts, node_modules/cdk8s-delivery. */
   readonly app: string;
   readonly outdir: string;
   readonly seconds: Record<string, number>;
 }
 
-let consumer: Consumer;
-let work: string | undefined;
+interface Packed {
+  readonly filename: string;
+  readonly files: { path: string }[];
+}
 
-beforeAll(() => {
-  const seconds: Record<string, number> = {};
-  const timed = <T>(step: string, f: () => T): T => {
-    const start = Date.now();
-    try {
-      return f();
-    } finally {
-      seconds[step] = (Date.now() - start) / 1000;
-    }
-  };
-  const example = readmeExample();
-  work = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cdk8s-delivery-consumer-'));
-  // Outside the repo, so nothing resolves from the repo's node_modules by walking up.
-  if (!path.relative(REPO, work).startsWith('..')) throw new Error(`temporary folder ${work} is inside ${REPO}`);
+const seconds: Record<string, number> = {};
+function timed<T>(step: string, f: () => T): T {
+  const start = Date.now();
+  try {
+    return f();
+  } finally {
+    seconds[step] = (Date.now() - start) / 1000;
+  }
+}
 
-  // `npm pack` builds first (the prepack script), as `npm publish` does.
-  const packed = timed('build and pack', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work!], REPO))[0]);
-
-  const app = path.join(work, 'app');
+/** A fresh cdk8s app in `app` that installs `spec` (a tarball path or a git URL), compiled and synthesized. */
+function consumerApp(label: string, app: string, spec: string, example: Example): Consumer {
   fs.mkdirSync(app);
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '0.0.0', private: true }, null, 2));
   fs.writeFileSync(path.join(app, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\noutput: dist\n');
@@ -151,30 +176,49 @@ beforeAll(() => {
   // Peers at the versions this repo tests with, so npm's cache can serve them.
   const npmInstall = (...args: string[]) =>
     run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error', ...args], app);
-  timed('install', () => {
-    npmInstall(path.join(work!, packed.filename), ...PEERS.map(p => `${p}@${installedVersion(p)}`));
+  timed(`${label}: install`, () => {
+    npmInstall(spec, ...PEERS.map(p => `${p}@${installedVersion(p)}`));
     npmInstall('--save-dev', ...APP_DEV_DEPENDENCIES.map(p => `${p}@${installedVersion(p)}`));
   });
 
   const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
-  timed('compile', () => {
+  timed(`${label}: compile`, () => {
     run(process.execPath, [tsc, '-p', '.'], app);
     // A consumer on Node16 resolution reads the package's `exports` map instead of `types`.
     run(process.execPath, [tsc, '-p', '.', '--noEmit', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16'], app);
   });
   const outdir = path.join(app, 'dist');
-  timed('synth', () => run(path.join(BIN, 'cdk8s'), ['synth', '--app', 'node main.js', '--output', outdir], app));
-  consumer = { example, packed, app, outdir, seconds };
+  timed(`${label}: synth`, () => run(path.join(BIN, 'cdk8s'), ['synth', '--app', 'node main.js', '--output', outdir], app));
+  return { example, app, outdir, seconds };
+}
+
+const consumers: Record<'tarball' | 'git', Consumer> = {} as Record<'tarball' | 'git', Consumer>;
+let packed: Packed;
+let gitUrl: string;
+let work: string | undefined;
+
+beforeAll(() => {
+  const example = readmeExample();
+  work = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'cdk8s-delivery-consumer-'));
+  // Outside the repo, so nothing resolves from the repo's node_modules by walking up.
+  if (!path.relative(REPO, work).startsWith('..')) throw new Error(`temporary folder ${work} is inside ${REPO}`);
+
+  // `npm pack` builds first (the prepack script), as `npm publish` does.
+  packed = timed('tarball: build and pack', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work!], REPO))[0]);
+  consumers.tarball = consumerApp('tarball', path.join(work, 'app'), path.join(work, packed.filename), example);
+
+  gitUrl = timed('git: snapshot', () => snapshotRepository(path.join(work!, 'repo.git')));
+  consumers.git = consumerApp('git', path.join(work, 'git-app'), gitUrl, example);
 }, SETUP_TIMEOUT_MS);
 
 afterAll(() => {
-  if (consumer) process.stdout.write(`consumer test timings (s): ${JSON.stringify(consumer.seconds)}\n`);
+  process.stdout.write(`consumer test timings (s): ${JSON.stringify(seconds)}\n`);
   if (work) fs.rmSync(work, { recursive: true, force: true });
 });
 
 describe('the packed tarball', () => {
   it('holds the compiled library, its declarations and the generated imports it uses', () => {
-    const files = consumer.packed.files.map(f => f.path);
+    const files = packed.files.map(f => f.path);
     expect(files).toEqual(expect.arrayContaining([
       'package.json',
       'build/lib/index.js',
@@ -187,30 +231,50 @@ describe('the packed tarball', () => {
   });
 
   it('leaves out sources, tests, examples and synthesized output', () => {
-    const files = consumer.packed.files.map(f => f.path);
+    const files = packed.files.map(f => f.path);
     const stray = files.filter(f => /^(lib|imports|test|examples|dist|docs|scripts|bench)\//.test(f)
       || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
     expect(stray).toEqual([]);
   });
 
   it('ships the validation plugin and the CRD files the schema helper reads, and only those CRD files', () => {
-    const files = consumer.packed.files.map(f => f.path);
+    const files = packed.files.map(f => f.path);
     expect(files).toContain('plugin/index.js');
     expect(files.filter(f => f.startsWith('crds/')).sort()).toEqual(['crds/PROVENANCE.md', 'crds/argoproj.io.yaml', 'crds/monitoring.coreos.com.yaml']);
   });
 
   it('points main and types at files it contains', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(consumer.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'));
-    const files = consumer.packed.files.map(f => f.path);
+    const pkg = JSON.parse(fs.readFileSync(path.join(consumers.tarball.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'));
+    const files = packed.files.map(f => f.path);
     expect(files).toContain(pkg.main);
     expect(files).toContain(pkg.types);
     expect(files).toContain(pkg.exports['.'].default.replace(/^\.\//, ''));
     expect(files).toContain(pkg.exports['.'].types.replace(/^\.\//, ''));
   });
+
+  it('says where the repository and its issues live', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(consumers.tarball.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'));
+    expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/.+\.git$/) });
+    expect(pkg.homepage).toMatch(/^https:\/\//);
+    expect(pkg.bugs).toEqual({ url: expect.stringMatching(/^https:\/\//) });
+  });
 });
 
-describe('a fresh cdk8s app that installs the package', () => {
+describe('installed from a git URL (npm install git+file://...)', () => {
+  it('was built by the prepare script: the same files as the tarball, and no sources', () => {
+    const installed = path.join(consumers.git.app, 'node_modules', 'cdk8s-delivery');
+    const lock = JSON.parse(fs.readFileSync(path.join(consumers.git.app, 'package-lock.json'), 'utf8'));
+    expect(lock.packages['node_modules/cdk8s-delivery'].resolved).toMatch(new RegExp(`^${gitUrl.replace(/[.+]/g, '\\$&')}#[0-9a-f]{40}$`));
+    const list = (dir: string, prefix = ''): string[] => fs.readdirSync(dir, { withFileTypes: true })
+      .flatMap(e => e.isDirectory() ? list(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
+    const files = list(installed).filter(f => !f.startsWith('node_modules/')).sort();
+    expect(files).toEqual(packed.files.map(f => f.path).sort());
+  });
+});
+
+describe.each(['tarball', 'git'] as const)('a fresh cdk8s app that installs the package (%s)', source => {
   it('synthesizes the kinds and names the README shows for its first example', () => {
+    const consumer = consumers[source];
     const written = fs.readdirSync(consumer.outdir).filter(f => f.endsWith('.yaml'));
     expect(written.length).toBeGreaterThan(0);
     const produced = written.flatMap(f => kindsAndNames(fs.readFileSync(path.join(consumer.outdir, f), 'utf8'))).sort();
@@ -218,6 +282,7 @@ describe('a fresh cdk8s app that installs the package', () => {
   });
 
   it('has one copy of cdk8s and constructs, shared with the package', () => {
+    const consumer = consumers[source];
     const nodeModules = path.join(consumer.app, 'node_modules');
     expect(copiesOf(nodeModules, 'cdk8s')).toHaveLength(1);
     expect(copiesOf(nodeModules, 'constructs')).toHaveLength(1);
@@ -227,15 +292,16 @@ describe('a fresh cdk8s app that installs the package', () => {
   });
 
   it('sees the package\'s constructs as instances of its own cdk8s and constructs classes', () => {
-    const check = JSON.parse(run(process.execPath, ['check.js'], consumer.app));
+    const check = JSON.parse(run(process.execPath, ['check.js'], consumers[source].app));
     expect(check).toMatchObject({ constructIsConstruct: true, deploymentIsApiObject: true, chartOfDeployment: true });
   });
 
   it('runs without a TypeScript runtime', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(consumer.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'));
+    const app = consumers[source].app;
+    const pkg = JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'));
     expect(Object.keys(pkg.dependencies ?? {})).not.toContain('typescript');
     expect(Object.keys(pkg.dependencies ?? {})).not.toContain('ts-node');
-    expect(fs.existsSync(path.join(consumer.app, 'node_modules', 'typescript'))).toBe(false);
-    expect(fs.existsSync(path.join(consumer.app, 'node_modules', 'ts-node'))).toBe(false);
+    expect(fs.existsSync(path.join(app, 'node_modules', 'typescript'))).toBe(false);
+    expect(fs.existsSync(path.join(app, 'node_modules', 'ts-node'))).toBe(false);
   });
 });
