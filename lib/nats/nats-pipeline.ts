@@ -79,7 +79,7 @@ const NATS_PIPELINE_PROPS_SHAPE: PropShape = {
 };
 
 /**
- * Stages that pass messages through NATS (the course's fetcher → mapper → saver), with the
+ * Stages that pass messages through NATS (e.g. fetcher → mapper → saver), with the
  * NATS server they share, its monitoring and a NetworkPolicy around it.
  */
 export class NatsPipeline extends Construct {

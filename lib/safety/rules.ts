@@ -11,7 +11,7 @@ import { IConstruct } from 'constructs';
  */
 export const FIXED_SIZE_ANNOTATION = 'cdk8s-delivery.io/fixed-size';
 
-/** The wiring rules, by id, with what each catches (checks.md items 13-20). */
+/** The wiring rules, by id, with what each catches (docs/guide/safety.md explains each). */
 export const WIRING_RULES: Readonly<Record<string, string>> = {
   'service-selects-nothing': 'A Service selector matches no pod template of the app in its namespace.',
   'service-selects-other-app': 'A Service selects pods of another app, or of several apps.',

@@ -33,7 +33,7 @@ interface Workload {
 }
 
 /**
- * Checks how the objects of one app refer to each other (checks.md items 13-20) and returns
+ * Checks how the objects of one app refer to each other (the wiring rules of docs/guide/safety.md) and returns
  * every finding, suppressions applied. A reference is checked only where the app defines
  * objects of the referenced kind in that namespace: a Service whose pods come from elsewhere,
  * or an Ingress in front of a Service another tool manages, is not reported.

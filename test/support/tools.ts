@@ -23,7 +23,7 @@ export function findTool(command: string): string | undefined {
   return undefined;
 }
 
-// Conditional skip for a missing external tool (DEVELOPERS.md non-negotiable 5), never a blanket skip.
+// A test that needs a real tool is skipped, with the install command, where the tool is missing, and fails under CI=true.
 const describeSkipped = describe.skip;
 
 /**
