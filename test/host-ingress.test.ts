@@ -54,6 +54,17 @@ describe('HostIngress', () => {
     expect(find(synth(chart), 'Ingress').spec.tls).toEqual([{ hosts: ['a.example.com', 'b.example.com'], secretName: 'example-tls' }]);
   });
 
+  test('a host with several paths is listed once under its TLS secret', () => {
+    const { chart, stableSvc, canarySvc } = services();
+    new HostIngress(chart, 'ingress', {
+      rules: [
+        { host: 'a.example.com', path: '/api', service: stableSvc, tlsSecret: 'example-tls' },
+        { host: 'a.example.com', path: '/web', service: canarySvc, tlsSecret: 'example-tls' },
+      ],
+    });
+    expect(find(synth(chart), 'Ingress').spec.tls).toEqual([{ hosts: ['a.example.com'], secretName: 'example-tls' }]);
+  });
+
   test('an exact-weight nginx canary Ingress repeats the primary host with canary annotations', () => {
     const { chart, stableSvc, canarySvc } = services();
     const primary = new HostIngress(chart, 'primary', { className: 'nginx', rules: [{ host: 'shop.example.com', service: stableSvc }] });

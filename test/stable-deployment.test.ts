@@ -138,6 +138,7 @@ describe('StableDeployment', () => {
       ['maxSurge and maxUnavailable are both zero', { strategy: UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.count(0), maxUnavailable: IntOrPercent.percent(0) }) }, /'strategy.maxUnavailable' is "0%": must be above 0 when maxSurge is 0/],
       ['a percentage is above 100', { strategy: UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.percent(150) }) }, /'strategy.maxSurge' is "150%": must be a whole percentage/],
       ['progressDeadline is not longer than minReady', { minReady: Duration.seconds(60), progressDeadline: Duration.seconds(30) }, /'progressDeadline' is "30s": must be longer than minReady \(60s\)/],
+      ['progressDeadline equals minReady', { minReady: Duration.seconds(60), progressDeadline: Duration.seconds(60) }, /'progressDeadline' is "60s": must be longer than minReady \(60s\)/],
       ['runAsUser is root under restricted', { security: PodSecurity.restricted({ runAsUser: 0 }) }, /'security.runAsUser' is 0: must not be 0/],
       ['an env name is invalid', { env: { '1BAD': 'x' } }, /'env.1BAD' is "1BAD": must be an environment variable name/],
       ['a label key is invalid', { labelKeys: { app: 'bad key!' } }, /'labelKeys.app' is "bad key!": must be a label key/],
