@@ -19,12 +19,6 @@ export interface PropShape {
   readonly [prop: string]: PropType;
 }
 
-/** Nested shapes may be marked required with this wrapper. */
-export function required(shape: PropShape): PropShape {
-  return Object.assign(Object.create(REQUIRED_SHAPE), shape);
-}
-const REQUIRED_SHAPE = {};
-
 /**
  * Checks a props object against `shape` before anything reads it: not an object, an unknown
  * prop (with a "did you mean" suggestion), a missing or `null` required prop, a value of the
@@ -69,7 +63,6 @@ function checkPropValue(scope: IConstruct, prop: string, value: unknown, type: P
     return;
   }
   if (value === undefined || value === null) {
-    if (Object.getPrototypeOf(type) === REQUIRED_SHAPE) invalidProp(scope, prop, value, 'is required: give an object');
     if (value === null) invalidProp(scope, prop, value, 'must be an object or left out');
     return;
   }
@@ -103,7 +96,7 @@ function article(names: readonly string[]): string {
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null || proto === REQUIRED_SHAPE;
+  return proto === Object.prototype || proto === null;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { Yaml } from 'cdk8s';
+import { isPlainObject } from '../core/props';
 
 /**
  * The text `Yaml.stringify(...docs)` (what `app.synth()` writes) gives for `docs`, byte for
@@ -44,12 +45,6 @@ function key(name: string): string {
   if (isPlain(name)) return name;
   // Other keys are rare in manifests; `yaml` may write them differently from values.
   throw new Unsupported();
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 function blockDocument(doc: unknown): string | undefined {
