@@ -58,9 +58,17 @@ export const INT32_MAX = 2 ** 31 - 1;
  * (`max` defaults to the int32 bound most Kubernetes and Argo fields have).
  */
 export function checkInt(scope: IConstruct, prop: string, value: unknown, min: number, max = INT32_MAX): asserts value is number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || Object.is(value, -0) || value < min || value > max) {
-    invalidProp(scope, prop, value, `must be a whole number from ${min} to ${max}`);
-  }
+  if (!isWholeNumber(value, min, max)) invalidProp(scope, prop, value, `must be a whole number from ${min} to ${max}`);
+}
+
+/** True for a whole number from `min` to `max`: never NaN, ±Infinity, -0, a fraction or a non-number. */
+export function isWholeNumber(value: unknown, min: number, max: number): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && !Object.is(value, -0) && value >= min && value <= max;
+}
+
+/** A traffic weight or other percentage: a whole number from 0 to 100. */
+export function checkPercent(scope: IConstruct, prop: string, value: unknown): asserts value is number {
+  if (!isWholeNumber(value, 0, 100)) invalidProp(scope, prop, value, 'must be a whole percentage from 0 to 100');
 }
 
 /** {@link checkInt} from 1 (or 0 with `allowZero`) to the int32 maximum. */

@@ -1,5 +1,5 @@
 import { IConstruct } from 'constructs';
-import { INT32_MAX, invalidProp } from './errors';
+import { INT32_MAX, invalidProp, isWholeNumber } from './errors';
 import { checkProps, isPlainObject, PropShape } from './props';
 
 /** A pod count or a percentage of the desired replicas, as Kubernetes' int-or-string fields take. */
@@ -22,7 +22,7 @@ export class IntOrPercent {
   public _render(scope: IConstruct, prop: string): number | string {
     const max = this.isPercent ? 100 : INT32_MAX;
     const amount: unknown = this.amount;
-    if (typeof amount !== 'number' || !Number.isInteger(amount) || Object.is(amount, -0) || amount < 0 || amount > max) {
+    if (!isWholeNumber(amount, 0, max)) {
       invalidProp(scope, prop, this.isPercent && typeof amount === 'number' ? `${amount}%` : amount,
         this.isPercent ? 'must be a whole percentage from 0 to 100' : `must be a whole number of pods from 0 to ${INT32_MAX}`);
     }

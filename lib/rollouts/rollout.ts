@@ -4,7 +4,7 @@ import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps }
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, Wire } from './argo-wire';
 import { CanaryStep } from './canary-step';
-import { checkDnsSubdomain, checkEnum, checkInt, checkLabelKey, checkLabelValue, INT32_MAX, invalidProp, problem, wholeSeconds } from '../core/errors';
+import { checkDnsSubdomain, checkEnum, checkInt, checkLabelKey, checkLabelValue, checkPercent, INT32_MAX, invalidProp, problem, wholeSeconds } from '../core/errors';
 import { HostIngress } from '../workloads/host-ingress';
 import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkProps, PropShape } from '../core/props';
@@ -304,12 +304,6 @@ export interface RolloutProps extends Partial<ContainerOptions> {
   readonly revisionHistoryLimit?: number;
 }
 
-/** Checks a weight: a whole percentage, as Argo's int32 weights (maxTrafficWeight 100). */
-function checkPercent(scope: Construct, prop: string, value: unknown): void {
-  if (typeof value !== 'number' || !Number.isInteger(value) || Object.is(value, -0) || value < 0 || value > 100) {
-    invalidProp(scope, prop, value, 'must be a whole percentage from 0 to 100');
-  }
-}
 
 const ROLLOUT_SHAPE: PropShape = {
   ...CONTAINER_OPTIONS_SHAPE,

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkEnum, checkPositiveInt, INT32_MAX, DNS1123_SUBDOMAIN, invalidProp, problem, checkDuration } from '../core/errors';
+import { checkDnsSubdomain, checkEnum, checkPositiveInt, INT32_MAX, DNS1123_SUBDOMAIN, invalidProp, isWholeNumber, problem, checkDuration } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { checkQuantity, ContainerResources, Cpu, Memory } from '../core/quantity';
 import { checksItself } from '../safety/rules';
@@ -108,7 +108,7 @@ export class ScalingMetric {
     if ('utilization' in s) {
       // averageUtilization is an int32 above 0; above 100 is allowed (usage beyond the request).
       const u: unknown = s.utilization;
-      if (typeof u !== 'number' || !Number.isInteger(u) || u < 1 || u > INT32_MAX) {
+      if (!isWholeNumber(u, 1, INT32_MAX)) {
         invalidProp(scope, `${prop}.utilization`, u, `must be a whole percentage from 1 to ${INT32_MAX} (of the request; above 100 is allowed)`);
       }
       if (!target.resources?.[s.resource]?.request) {

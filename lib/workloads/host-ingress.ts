@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkEnum, checkHostName, checkPort, checkUrlPath, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
+import { checkDnsSubdomain, checkEnum, checkHostName, checkPercent, checkPort, checkUrlPath, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { VersionedService } from './versioned-service';
 
@@ -58,9 +58,7 @@ export class NginxCanary {
     const { weight, header, value } = this.spec;
     const out: Record<string, string> = { 'nginx.ingress.kubernetes.io/canary': 'true' };
     if (weight !== undefined) {
-      if (typeof weight !== 'number' || !Number.isInteger(weight) || Object.is(weight, -0) || weight < 0 || weight > 100) {
-        invalidProp(scope, 'canary.split.weight', weight, 'must be a whole percentage from 0 to 100');
-      }
+      checkPercent(scope, 'canary.split.weight', weight);
       out['nginx.ingress.kubernetes.io/canary-weight'] = String(weight);
     }
     if (header !== undefined) {
