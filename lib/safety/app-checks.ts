@@ -27,6 +27,34 @@ const CONTROLLERS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/Replic
 /** Constructs of this library: every one of them calls {@link ensureAppChecks} (through `checkProps`). */
 const LIBRARY = new WeakSet<IConstruct>();
 const ROOTS = new WeakSet<IConstruct>();
+/** The app's objects as the current validation pass rendered them, by root; the root validates first. */
+const RENDERED = new WeakMap<IConstruct, ReadonlyArray<{ readonly api: ApiObject; readonly m: Manifest }>>();
+
+/**
+ * @internal
+ * Every object of the app containing `scope`, rendered: during a validation pass the rendering
+ * the whole-app checks just made (so constructs that look across the app do not render it again
+ * each, which is quadratic), otherwise a fresh one.
+ */
+export function renderedObjects(scope: IConstruct): ReadonlyArray<{ readonly api: ApiObject; readonly m: Manifest }> {
+  return RENDERED.get(scope.node.root) ?? renderAll(scope.node.root);
+}
+
+function renderAll(root: IConstruct): Array<{ api: ApiObject; m: Manifest }> {
+  const out: Array<{ api: ApiObject; m: Manifest }> = [];
+  for (const c of root.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    let m: Manifest;
+    try {
+      m = c.toJson();
+    } catch {
+      // An object that cannot render fails synthesis with its own error.
+      continue;
+    }
+    if (m && typeof m === 'object') out.push({ api: c, m });
+  }
+  return out;
+}
 
 /**
  * Makes sure the whole-app checks (duplicate objects, selectors that catch another workload's
@@ -50,7 +78,8 @@ export function ensureAppChecks(scope: IConstruct): void {
  * Useful in tests; synthesis runs the same checks by itself.
  */
 export function appCheckProblems(scope: IConstruct): string[] {
-  return findProblems(scope.node.root).map(p => `[${p.at.node.path}] ${p.message}`);
+  const root = scope.node.root;
+  return findProblemsIn(renderAll(root)).map(p => `[${p.at.node.path}] ${p.message}`);
 }
 
 class AppChecks {
@@ -62,7 +91,9 @@ class AppChecks {
   public pass(): string[] {
     this.current = new Map();
     const own: string[] = [];
-    for (const { at, message } of findProblems(this.root)) {
+    const rendered = renderAll(this.root);
+    RENDERED.set(this.root, rendered);
+    for (const { at, message } of findProblemsIn(rendered)) {
       if (at === this.root) {
         own.push(message);
         continue;
@@ -99,22 +130,12 @@ interface Obj {
   labels?: Record<string, string>;
 }
 
-function findProblems(root: IConstruct): Problem[] {
-  const objects: Obj[] = [];
+function findProblemsIn(rendered: ReadonlyArray<{ readonly api: ApiObject; readonly m: Manifest }>): Problem[] {
   const makerCache = new Map<IConstruct, IConstruct | undefined>();
-  for (const c of root.node.findAll()) {
-    if (!(c instanceof ApiObject)) continue;
-    let m: Manifest;
-    try {
-      m = c.toJson();
-    } catch {
-      // An object that cannot render fails synthesis with its own error.
-      continue;
-    }
-    if (!m || typeof m !== 'object') continue;
+  const objects: Obj[] = rendered.map(({ api, m }) => {
     const gk = groupKind(m);
-    objects.push({ api: c, m, gk, ns: CLUSTER_SCOPED.has(gk) ? '' : namespaceOf(m), owner: ownerOf(c), maker: makerOf(c, makerCache) });
-  }
+    return { api, m, gk, ns: CLUSTER_SCOPED.has(gk) ? '' : namespaceOf(m), owner: ownerOf(api), maker: makerOf(api, makerCache) };
+  });
   const problems: Problem[] = [];
   checkMetadata(objects, problems);
   checkSizes(objects, problems);

@@ -1,8 +1,8 @@
-import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkInt, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
 import { isPlainObject, PropShape } from '../core/props';
 import { percentOf, ReplicaSplitError, splitPods } from './replica-split';
+import { renderedObjects } from '../safety/app-checks';
 import { checksItself } from '../safety/rules';
 import { StableDeployment } from './stable-deployment';
 import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
@@ -165,14 +165,9 @@ export class CanaryDeployment extends TrackDeployment {
     const namespace = this.deployment.metadata.namespace;
     const stableLabels = this.stable.podLabels;
     const canaryLabels = this.podLabels;
-    for (const c of this.node.root.node.findAll()) {
-      if (!(c instanceof ApiObject) || c.kind !== 'Service' || c.metadata.namespace !== namespace) continue;
-      let selector: unknown;
-      try {
-        selector = c.toJson()?.spec?.selector;
-      } catch {
-        continue; // an object that cannot render is reported by its own validation
-      }
+    for (const { api: c, m } of renderedObjects(this)) {
+      if (c.kind !== 'Service' || c.metadata.namespace !== namespace) continue;
+      const selector: unknown = m.spec?.selector;
       if (!isPlainObject(selector) || Object.keys(selector).length === 0) continue;
       const catches = (labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
       if (catches(stableLabels) && catches(canaryLabels)) return (c.node.id === 'Resource' ? c.node.scope! : c).node.path;
