@@ -45,7 +45,12 @@ export function errorLines(e: unknown, debug: boolean): string[] {
  * output folder (removing it only if it is empty: the CLI empties or creates it first) and exits 0;
  * should a folder remain, it exits 1 anyway.
  */
-export function runSynth(env: NodeJS.ProcessEnv, underCdk8sCli: boolean, out = process.stdout, err = process.stderr): number {
+export function runSynth(
+  env: NodeJS.ProcessEnv,
+  underCdk8sCli: boolean,
+  out = process.stdout,
+  err = process.stderr,
+): number {
   // An empty CDK8S_OUTDIR is a mistake in a script, not a request to write into the current folder.
   const outdir = env.CDK8S_OUTDIR || 'dist';
   try {
@@ -56,7 +61,8 @@ export function runSynth(env: NodeJS.ProcessEnv, underCdk8sCli: boolean, out = p
       log: line => err.write(line + '\n'),
       onChart: c => {
         const count = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
-        for (const file of c.files) out.write(`${path.join(outdir, file)}: ${count(c.objects, 'object')}, ${count(c.warnings, 'warning')}\n`);
+        for (const file of c.files)
+          out.write(`${path.join(outdir, file)}: ${count(c.objects, 'object')}, ${count(c.warnings, 'warning')}\n`);
       },
     });
     return 0;

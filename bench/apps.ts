@@ -2,7 +2,15 @@ import { App, Chart, YamlOutputType } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
-  Autoscaler, CanaryDeployment, Cpu, HostIngress, Memory, Probe, ScalingMetric, StableDeployment, VersionedService,
+  Autoscaler,
+  CanaryDeployment,
+  Cpu,
+  HostIngress,
+  Memory,
+  Probe,
+  ScalingMetric,
+  StableDeployment,
+  VersionedService,
 } from '../lib';
 
 /** How the services of a benchmark app are grouped into charts. */
@@ -30,11 +38,18 @@ export function addLibService(scope: Construct, name: string): void {
     app: name,
     image: `registry.example.com/${name}:1.4.2`,
     port: 8080,
-    resources: { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(256) } },
+    resources: {
+      cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+      memory: { request: Memory.mebibytes(128), limit: Memory.mebibytes(256) },
+    },
     readiness: Probe.http('/healthz'),
     env: { LOG_LEVEL: 'info' },
   });
-  const canary = new CanaryDeployment(scope, `${name}-canary`, { stable, image: `registry.example.com/${name}:1.5.0`, replicas: 1 });
+  const canary = new CanaryDeployment(scope, `${name}-canary`, {
+    stable,
+    image: `registry.example.com/${name}:1.5.0`,
+    replicas: 1,
+  });
   const stableService = new VersionedService(scope, `${name}-stable-service`, { serves: stable, port: 80 });
   new VersionedService(scope, `${name}-canary-service`, { serves: canary, port: 80 });
   new HostIngress(scope, `${name}-ingress`, {
@@ -42,7 +57,12 @@ export function addLibService(scope: Construct, name: string): void {
     className: 'nginx',
     rules: [{ host: `${name}.example.com`, service: stableService }],
   });
-  new Autoscaler(scope, `${name}-autoscaler`, { target: stable, minReplicas: 2, maxReplicas: 10, metrics: [ScalingMetric.cpuUtilization(70)] });
+  new Autoscaler(scope, `${name}-autoscaler`, {
+    target: stable,
+    minReplicas: 2,
+    maxReplicas: 10,
+    metrics: [ScalingMetric.cpuUtilization(70)],
+  });
 }
 
 /** The same microservice written by hand with cdk8s's L1 classes: the manifests `addLibService` must produce. */
@@ -57,33 +77,38 @@ export function addL1Service(scope: Construct, name: string): void {
         selector: { matchLabels: selector },
         strategy: {
           type: 'RollingUpdate',
-          rollingUpdate: { maxSurge: k8s.IntOrString.fromString('25%'), maxUnavailable: k8s.IntOrString.fromString('25%') },
+          rollingUpdate: {
+            maxSurge: k8s.IntOrString.fromString('25%'),
+            maxUnavailable: k8s.IntOrString.fromString('25%'),
+          },
         },
         template: {
           metadata: { labels },
           spec: {
             automountServiceAccountToken: false,
             securityContext: { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } },
-            containers: [{
-              name,
-              image: `registry.example.com/${name}:${version}`,
-              imagePullPolicy: 'IfNotPresent',
-              ports: [{ name: 'http', containerPort: 8080 }],
-              env: [{ name: 'LOG_LEVEL', value: 'info' }],
-              resources: {
-                requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
-                limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+            containers: [
+              {
+                name,
+                image: `registry.example.com/${name}:${version}`,
+                imagePullPolicy: 'IfNotPresent',
+                ports: [{ name: 'http', containerPort: 8080 }],
+                env: [{ name: 'LOG_LEVEL', value: 'info' }],
+                resources: {
+                  requests: { cpu: k8s.Quantity.fromString('100m'), memory: k8s.Quantity.fromString('128Mi') },
+                  limits: { cpu: k8s.Quantity.fromString('500m'), memory: k8s.Quantity.fromString('256Mi') },
+                },
+                readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
+                securityContext: {
+                  allowPrivilegeEscalation: false,
+                  capabilities: { drop: ['ALL'] },
+                  privileged: false,
+                  readOnlyRootFilesystem: true,
+                  runAsNonRoot: true,
+                },
+                volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
               },
-              readinessProbe: { httpGet: { path: '/healthz', port: k8s.IntOrString.fromString('http') } },
-              securityContext: {
-                allowPrivilegeEscalation: false,
-                capabilities: { drop: ['ALL'] },
-                privileged: false,
-                readOnlyRootFilesystem: true,
-                runAsNonRoot: true,
-              },
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            }],
+            ],
             volumes: [{ name: 'tmp', emptyDir: {} }],
           },
         },
@@ -108,10 +133,16 @@ export function addL1Service(scope: Construct, name: string): void {
     metadata: { name: `${name}-ingress` },
     spec: {
       ingressClassName: 'nginx',
-      rules: [{
-        host: `${name}.example.com`,
-        http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: `${name}-stable`, port: { number: 80 } } } }] },
-      }],
+      rules: [
+        {
+          host: `${name}.example.com`,
+          http: {
+            paths: [
+              { path: '/', pathType: 'Prefix', backend: { service: { name: `${name}-stable`, port: { number: 80 } } } },
+            ],
+          },
+        },
+      ],
     },
   });
   new k8s.KubeHorizontalPodAutoscalerV2(scope, `${name}-autoscaler`, {
@@ -120,7 +151,9 @@ export function addL1Service(scope: Construct, name: string): void {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: `${name}-stable` },
       minReplicas: 2,
       maxReplicas: 10,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
+      ],
     },
   });
 }

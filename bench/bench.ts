@@ -26,10 +26,24 @@ const ROOT = path.resolve(__dirname, '..');
 // Inside node_modules (ignored by git, resolves packages like the sources do), away from build/, which others clean.
 const JS = path.join(ROOT, 'node_modules', '.cache', 'cdk8s-delivery-bench');
 
-interface Run { ms: number; buildMs: number; synthMs: number; peakRssKiB: number; baseRssKiB: number; warnings: number }
+interface Run {
+  ms: number;
+  buildMs: number;
+  synthMs: number;
+  peakRssKiB: number;
+  baseRssKiB: number;
+  warnings: number;
+}
 /** `lib-cdk8s`: the library's constructs through plain `app.synth()`, to show construct cost apart from the synth path. */
 type Measured = Flavour | 'lib-cdk8s';
-interface Row { layout: Layout; n: number; lib: Run[]; l1: Run[]; 'lib-cdk8s': Run[]; identicalBytes: boolean }
+interface Row {
+  layout: Layout;
+  n: number;
+  lib: Run[];
+  l1: Run[];
+  'lib-cdk8s': Run[];
+  identicalBytes: boolean;
+}
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -46,7 +60,9 @@ function main(): void {
   const started = Date.now();
   const compileMs = compile();
   console.log(`# ${describeMachine()}`);
-  console.log(`# transpiled lib, bench, examples and main.ts to ${path.relative(ROOT, JS)} in ${compileMs.toFixed(0)} ms`);
+  console.log(
+    `# transpiled lib, bench, examples and main.ts to ${path.relative(ROOT, JS)} in ${compileMs.toFixed(0)} ms`,
+  );
 
   const rows: Row[] = [];
   for (const layout of ['single', 'multi'] as const) {
@@ -73,7 +89,9 @@ function quick(): void {
       buildApp('l1', layout, 10, dirs.l1).synth();
       const problems = manifestDifferences(dirs.lib, dirs.l1);
       if (problems.length) fail(`${layout} chart(s), N=10: library and L1 manifests differ:\n${problems.join('\n')}`);
-      console.log(`bench --quick: ${layout}: library and L1 manifests are equal at N=10${sameBytes(dirs.lib, dirs.l1) ? ' (byte-identical)' : ''}`);
+      console.log(
+        `bench --quick: ${layout}: library and L1 manifests are equal at N=10${sameBytes(dirs.lib, dirs.l1) ? ' (byte-identical)' : ''}`,
+      );
     }
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
@@ -86,7 +104,8 @@ function measure(layout: Layout, n: number, runs: number, out: string): Row {
   runChild('lib', layout, n, dirs.lib);
   runChild('l1', layout, n, dirs.l1);
   const problems = manifestDifferences(dirs.lib, dirs.l1);
-  if (problems.length) fail(`${layout} chart(s), N=${n}: library and L1 manifests differ:\n${problems.slice(0, 3).join('\n')}`);
+  if (problems.length)
+    fail(`${layout} chart(s), N=${n}: library and L1 manifests differ:\n${problems.slice(0, 3).join('\n')}`);
   const identicalBytes = sameBytes(dirs.lib, dirs.l1);
   const row: Row = { layout, n, lib: [], l1: [], 'lib-cdk8s': [], identicalBytes };
   // The library through plain app.synth() only in one chart: with a chart per service it is as quadratic as l1.
@@ -100,7 +119,9 @@ function measure(layout: Layout, n: number, runs: number, out: string): Row {
 
 function runChild(flavour: Measured, layout: Layout, n: number, outdir: string): Run {
   fs.rmSync(outdir, { recursive: true, force: true });
-  const result = spawnSync(process.execPath, [path.join(JS, 'bench', 'child.js'), flavour, layout, String(n), outdir], { encoding: 'utf8' });
+  const result = spawnSync(process.execPath, [path.join(JS, 'bench', 'child.js'), flavour, layout, String(n), outdir], {
+    encoding: 'utf8',
+  });
   if (result.status !== 0) fail(`child ${flavour} ${layout} ${n} failed:\n${result.stderr}`);
   return JSON.parse(result.stdout.trim().split('\n').pop()!);
 }
@@ -139,8 +160,17 @@ function wholeProcess(runs: number): void {
     { label: "node -e ''", command: process.execPath, argv: ['-e', ''] },
     { label: 'npm run synth', command: 'npm', argv: ['run', '--silent', 'synth'] },
     { label: 'node -r ts-node/register/transpile-only main.ts', command: tsNodeRegister[0], argv: tsNodeRegister[1] },
-    { label: 'the same, with "ts-node": { "swc": true } in tsconfig.json', command: tsNodeRegister[0], argv: tsNodeRegister[1], env: { TS_NODE_PROJECT: swcConfig } },
-    { label: 'ts-node --swc main.ts', command: process.execPath, argv: [path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--swc', 'main.ts'] },
+    {
+      label: 'the same, with "ts-node": { "swc": true } in tsconfig.json',
+      command: tsNodeRegister[0],
+      argv: tsNodeRegister[1],
+      env: { TS_NODE_PROJECT: swcConfig },
+    },
+    {
+      label: 'ts-node --swc main.ts',
+      command: process.execPath,
+      argv: [path.join(ROOT, 'node_modules', 'ts-node', 'dist', 'bin.js'), '--swc', 'main.ts'],
+    },
     { label: 'node main.js, precompiled', command: process.execPath, argv: [path.join(JS, 'main.js')] },
   ];
   const times = new Map<string, number[]>(commands.map(c => [c.label, []]));
@@ -167,7 +197,8 @@ function wholeProcess(runs: number): void {
   for (const c of commands) {
     const m = median(times.get(c.label)!);
     const out = outdirs.get(c.label);
-    const same = out === undefined ? '' : out === reference ? 'reference' : sameBytes(out, reference) ? 'same bytes' : 'DIFFERS';
+    const same =
+      out === undefined ? '' : out === reference ? 'reference' : sameBytes(out, reference) ? 'same bytes' : 'DIFFERS';
     console.log(`| ${c.label} | ${m.toFixed(0)} | ${(m - baseline).toFixed(0)} | ${same} |`);
   }
   fs.rmSync(synthOut, { recursive: true, force: true });
@@ -177,26 +208,37 @@ function wholeProcess(runs: number): void {
 function printRow(row: Row): void {
   const lib = median(row.lib.map(r => r.ms));
   const l1 = median(row.l1.map(r => r.ms));
-  console.log(`# ${row.layout} N=${row.n}: lib ${lib.toFixed(0)} ms, l1 ${l1.toFixed(0)} ms (${row.lib.length} alternating pairs)`);
+  console.log(
+    `# ${row.layout} N=${row.n}: lib ${lib.toFixed(0)} ms, l1 ${l1.toFixed(0)} ms (${row.lib.length} alternating pairs)`,
+  );
 }
 
 function printTable(rows: Row[]): void {
   console.log('');
-  console.log('Median build + synth time and peak RSS per run. lib: this library through synthesizeApp; l1: hand-written k8s.Kube* through app.synth();');
+  console.log(
+    'Median build + synth time and peak RSS per run. lib: this library through synthesizeApp; l1: hand-written k8s.Kube* through app.synth();',
+  );
   console.log('lib-cdk8s: this library through app.synth() (construct cost alone, one chart only).');
-  console.log('| layout | N | runs | lib ms | l1 ms | lib/l1 time | lib MiB | l1 MiB | lib/l1 mem | lib synth ms | l1 synth ms | lib-cdk8s ms | lib-cdk8s/l1 | same bytes |');
+  console.log(
+    '| layout | N | runs | lib ms | l1 ms | lib/l1 time | lib MiB | l1 MiB | lib/l1 mem | lib synth ms | l1 synth ms | lib-cdk8s ms | lib-cdk8s/l1 | same bytes |',
+  );
   console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const r of rows) {
     const t = { lib: median(r.lib.map(x => x.ms)), l1: median(r.l1.map(x => x.ms)) };
     const m = { lib: median(r.lib.map(x => x.peakRssKiB)) / 1024, l1: median(r.l1.map(x => x.peakRssKiB)) / 1024 };
     const s = { lib: median(r.lib.map(x => x.synthMs)), l1: median(r.l1.map(x => x.synthMs)) };
     const cdk8s = r['lib-cdk8s'].length ? median(r['lib-cdk8s'].map(x => x.ms)) : undefined;
-    console.log(`| ${r.layout === 'single' ? 'one chart' : 'chart per service'} | ${r.n} | ${r.lib.length} | ${t.lib.toFixed(0)} | ${t.l1.toFixed(0)} | ${(t.lib / t.l1).toFixed(2)} `
-      + `| ${m.lib.toFixed(0)} | ${m.l1.toFixed(0)} | ${(m.lib / m.l1).toFixed(2)} | ${s.lib.toFixed(0)} | ${s.l1.toFixed(0)} `
-      + `| ${cdk8s ? cdk8s.toFixed(0) : '-'} | ${cdk8s ? (cdk8s / t.l1).toFixed(2) : '-'} | ${r.identicalBytes ? 'yes' : 'no (equal parsed)'} |`);
+    console.log(
+      `| ${r.layout === 'single' ? 'one chart' : 'chart per service'} | ${r.n} | ${r.lib.length} | ${t.lib.toFixed(0)} | ${t.l1.toFixed(0)} | ${(t.lib / t.l1).toFixed(2)} ` +
+        `| ${m.lib.toFixed(0)} | ${m.l1.toFixed(0)} | ${(m.lib / m.l1).toFixed(2)} | ${s.lib.toFixed(0)} | ${s.l1.toFixed(0)} ` +
+        `| ${cdk8s ? cdk8s.toFixed(0) : '-'} | ${cdk8s ? (cdk8s / t.l1).toFixed(2) : '-'} | ${r.identicalBytes ? 'yes' : 'no (equal parsed)'} |`,
+    );
   }
   const base = rows.find(r => r.lib.length)?.lib[0];
-  if (base) console.log(`(peak RSS includes ~${(base.baseRssKiB / 1024).toFixed(0)} MiB of loaded modules, the same in both flavours)`);
+  if (base)
+    console.log(
+      `(peak RSS includes ~${(base.baseRssKiB / 1024).toFixed(0)} MiB of loaded modules, the same in both flavours)`,
+    );
 }
 
 function printSummary(rows: Row[]): void {
@@ -210,16 +252,24 @@ function printSummary(rows: Row[]): void {
   const scaleMulti = t(multi, 'lib') / t(at('multi', 100), 'lib');
   const mem = single ? median(single.lib.map(x => x.peakRssKiB)) / median(single.l1.map(x => x.peakRssKiB)) : NaN;
   console.log('');
-  console.log(`targets: lib/l1@1000 ${libL1.toFixed(2)} (<= 1.2); time(1000)/time(100) one chart ${scaleSingle.toFixed(2)}, chart per service ${scaleMulti.toFixed(2)} (<= 11); `
-    + `mem lib/l1@1000 ${mem.toFixed(2)} (<= 1.3); constructs alone (lib-cdk8s/l1@1000) ${(t(single, 'lib-cdk8s') / t(single, 'l1')).toFixed(2)}; `
-    + `plain cdk8s chart per service/one chart @1000 ${(t(multi, 'l1') / t(single, 'l1')).toFixed(2)}`);
-  console.log(`bench: lib/l1@1000=${libL1.toFixed(2)} multi/single@1000=${multiSingle.toFixed(2)} scale1000/100=${Math.max(scaleSingle, scaleMulti).toFixed(2)} mem/l1@1000=${mem.toFixed(2)}`);
+  console.log(
+    `targets: lib/l1@1000 ${libL1.toFixed(2)} (<= 1.2); time(1000)/time(100) one chart ${scaleSingle.toFixed(2)}, chart per service ${scaleMulti.toFixed(2)} (<= 11); ` +
+      `mem lib/l1@1000 ${mem.toFixed(2)} (<= 1.3); constructs alone (lib-cdk8s/l1@1000) ${(t(single, 'lib-cdk8s') / t(single, 'l1')).toFixed(2)}; ` +
+      `plain cdk8s chart per service/one chart @1000 ${(t(multi, 'l1') / t(single, 'l1')).toFixed(2)}`,
+  );
+  console.log(
+    `bench: lib/l1@1000=${libL1.toFixed(2)} multi/single@1000=${multiSingle.toFixed(2)} scale1000/100=${Math.max(scaleSingle, scaleMulti).toFixed(2)} mem/l1@1000=${mem.toFixed(2)}`,
+  );
 }
 
 function describeMachine(): string {
   const cpus = os.cpus();
-  return `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load ${os.loadavg().map(l => l.toFixed(1)).join(' ')}, `
-    + `Node ${process.version}, ${os.type()} ${os.release()}`;
+  return (
+    `${cpus.length} x ${cpus[0]?.model ?? 'unknown CPU'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, load ${os
+      .loadavg()
+      .map(l => l.toFixed(1))
+      .join(' ')}, ` + `Node ${process.version}, ${os.type()} ${os.release()}`
+  );
 }
 
 function median(values: number[]): number {

@@ -18,11 +18,13 @@ let warnings = 0;
 if (flavour === 'lib') synthesizeApp(app, { outdir, log: () => warnings++ });
 else app.synth();
 const end = performance.now();
-process.stdout.write(JSON.stringify({
-  ms: end - start,
-  buildMs: built - start,
-  synthMs: end - built,
-  peakRssKiB: process.resourceUsage().maxRSS,
-  baseRssKiB,
-  warnings,
-}) + '\n');
+process.stdout.write(
+  JSON.stringify({
+    ms: end - start,
+    buildMs: built - start,
+    synthMs: end - built,
+    peakRssKiB: process.resourceUsage().maxRSS,
+    baseRssKiB,
+    warnings,
+  }) + '\n',
+);

@@ -15,7 +15,9 @@ export function manifestDifferences(dirA: string, dirB: string): string[] {
   if (!isDeepStrictEqual(filesA, filesB)) {
     const onlyA = filesA.filter(f => !filesB.includes(f));
     const onlyB = filesB.filter(f => !filesA.includes(f));
-    return [`file lists differ: only in ${dirA}: ${onlyA.slice(0, 5).join(', ')}; only in ${dirB}: ${onlyB.slice(0, 5).join(', ')}`];
+    return [
+      `file lists differ: only in ${dirA}: ${onlyA.slice(0, 5).join(', ')}; only in ${dirB}: ${onlyB.slice(0, 5).join(', ')}`,
+    ];
   }
   const problems: string[] = [];
   for (const file of filesA) {
@@ -26,7 +28,8 @@ export function manifestDifferences(dirA: string, dirB: string): string[] {
       continue;
     }
     docsA.forEach((doc, i) => {
-      if (!isDeepStrictEqual(doc, docsB[i])) problems.push(`${file}: document ${i} differs:\n${yaml.dump(doc)}---\n${yaml.dump(docsB[i])}`);
+      if (!isDeepStrictEqual(doc, docsB[i]))
+        problems.push(`${file}: document ${i} differs:\n${yaml.dump(doc)}---\n${yaml.dump(docsB[i])}`);
     });
   }
   return problems;
@@ -35,8 +38,10 @@ export function manifestDifferences(dirA: string, dirB: string): string[] {
 /** True when both folders hold the same files with the same bytes. */
 export function sameBytes(dirA: string, dirB: string): boolean {
   const files = listFiles(dirA);
-  return isDeepStrictEqual(files, listFiles(dirB))
-    && files.every(f => fs.readFileSync(path.join(dirA, f)).equals(fs.readFileSync(path.join(dirB, f))));
+  return (
+    isDeepStrictEqual(files, listFiles(dirB)) &&
+    files.every(f => fs.readFileSync(path.join(dirA, f)).equals(fs.readFileSync(path.join(dirB, f))))
+  );
 }
 
 /** Every file below `dir`, relative to it, sorted. */

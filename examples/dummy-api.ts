@@ -1,7 +1,14 @@
 import { Chart, ChartProps } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  Autoscaler, CanaryDeployment, Cpu, HostIngress, PodSecurity, ScalingMetric, StableDeployment, VersionedService,
+  Autoscaler,
+  CanaryDeployment,
+  Cpu,
+  HostIngress,
+  PodSecurity,
+  ScalingMetric,
+  StableDeployment,
+  VersionedService,
 } from '../lib';
 
 /**

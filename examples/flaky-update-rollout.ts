@@ -26,7 +26,8 @@ export class FlakyUpdateRolloutChart extends Chart {
     super(scope, id, props);
     this.restartRate = new RestartRateAnalysis(this, 'restart-rate', {
       name: 'restart-rate',
-      prometheusAddress: props.prometheusAddress ?? 'http://kube-prometheus-stack-1602-prometheus.prometheus.svc.cluster.local:9090',
+      prometheusAddress:
+        props.prometheusAddress ?? 'http://kube-prometheus-stack-1602-prometheus.prometheus.svc.cluster.local:9090',
       namespace: 'default',
       container: 'flaky-update',
       threshold: 2,
@@ -38,10 +39,7 @@ export class FlakyUpdateRolloutChart extends Chart {
       replicas: 4,
       ...flakyUpdateContainer(flakyUpdateTag(props)),
       strategy: RolloutStrategy.canary({
-        steps: [
-          CanaryStep.setWeight(50),
-          CanaryStep.analysis(this.restartRate),
-        ],
+        steps: [CanaryStep.setWeight(50), CanaryStep.analysis(this.restartRate)],
       }),
     });
   }

@@ -25,9 +25,27 @@ export class NatsPipelineChart extends Chart {
       labelKeys: { app: 'app' },
       stages: [
         // The fetcher keeps the record of unprocessed chunks, so there must be exactly one.
-        { name: 'fetcher', deploymentName: 'fetcher-dep', image: `jakousa/dwk-app9-fetcher:${COURSE_COMMIT}`, singleInstance: true, security },
-        { name: 'mapper', deploymentName: 'mapper-dep', image: `jakousa/dwk-app9-mapper:${COURSE_COMMIT}`, replicas: 10, security },
-        { name: 'saver', deploymentName: 'saver-dep', image: `jakousa/dwk-app9-saver:${COURSE_COMMIT}`, replicas: 1, security },
+        {
+          name: 'fetcher',
+          deploymentName: 'fetcher-dep',
+          image: `jakousa/dwk-app9-fetcher:${COURSE_COMMIT}`,
+          singleInstance: true,
+          security,
+        },
+        {
+          name: 'mapper',
+          deploymentName: 'mapper-dep',
+          image: `jakousa/dwk-app9-mapper:${COURSE_COMMIT}`,
+          replicas: 10,
+          security,
+        },
+        {
+          name: 'saver',
+          deploymentName: 'saver-dep',
+          image: `jakousa/dwk-app9-saver:${COURSE_COMMIT}`,
+          replicas: 1,
+          security,
+        },
       ],
       server: { name: 'my-nats' },
       monitoring: {

@@ -37,10 +37,14 @@ class PolicyValidation {
   constructor(properties = {}) {
     for (const [key, value] of Object.entries(properties)) {
       if (!(key in PROPERTIES)) {
-        throw new Error(`cdk8s-delivery PolicyValidation: property '${key}' is unknown: use ${Object.keys(PROPERTIES).join(', ')}`);
+        throw new Error(
+          `cdk8s-delivery PolicyValidation: property '${key}' is unknown: use ${Object.keys(PROPERTIES).join(', ')}`,
+        );
       }
       if (!PROPERTIES[key].includes(value)) {
-        throw new Error(`cdk8s-delivery PolicyValidation: property '${key}' is ${JSON.stringify(value)}: must be one of ${PROPERTIES[key].map(v => JSON.stringify(v)).join(', ')}`);
+        throw new Error(
+          `cdk8s-delivery PolicyValidation: property '${key}' is ${JSON.stringify(value)}: must be one of ${PROPERTIES[key].map(v => JSON.stringify(v)).join(', ')}`,
+        );
       }
     }
     this.options = {
@@ -112,7 +116,11 @@ class PolicyValidation {
     }
     const count = s => String(findings.filter(f => f.severity === s).length);
     context.report.submit(failing > 0 ? 'failure' : 'success', {
-      errors: count('error'), warnings: count('warning'), infos: count('info'), failOn: this.failOn, podSecurity: this.options.podSecurity,
+      errors: count('error'),
+      warnings: count('warning'),
+      infos: count('info'),
+      failOn: this.failOn,
+      podSecurity: this.options.podSecurity,
     });
   }
 }

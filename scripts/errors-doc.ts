@@ -31,7 +31,11 @@ export function errorOf(row: BadInput, outdir?: string): string {
 /** The line of an error about `path`: validation errors list one line per construct. */
 export function lineAbout(message: string, constructPath: string): string {
   const lines = message.split('\n').map(l => l.trim());
-  return lines.find(l => l.startsWith(`[${constructPath}] `)) ?? lines.find(l => l.startsWith(`${constructPath}: `)) ?? message;
+  return (
+    lines.find(l => l.startsWith(`[${constructPath}] `)) ??
+    lines.find(l => l.startsWith(`${constructPath}: `)) ??
+    message
+  );
 }
 
 export function renderErrorsDoc(rows: readonly BadInput[]): string {
@@ -42,8 +46,8 @@ export function renderErrorsDoc(rows: readonly BadInput[]): string {
     '',
     'Every bad prop stops synthesis before any YAML is written, with a message that names the construct path,',
     'the prop, the value given and what would be valid. Errors found in the constructor read',
-    '`<path>: \'<prop>\' is <value>: <what is valid>`; errors that depend on other constructs are',
-    'found when the app synthesizes, all together, each as `[<path>] \'<prop>\' is <value>: ...`.',
+    "`<path>: '<prop>' is <value>: <what is valid>`; errors that depend on other constructs are",
+    "found when the app synthesizes, all together, each as `[<path>] '<prop>' is <value>: ...`.",
     '',
   ];
   let group = '';

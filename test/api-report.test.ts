@@ -13,7 +13,17 @@ describe('public API', () => {
   beforeAll(() => {
     // A build of its own: the consumer test rebuilds build/ at the same time.
     out = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-delivery-api-'));
-    const tsc = spawnSync(process.execPath, [path.join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', path.join(ROOT, 'tsconfig.build.json'), '--outDir', out], { encoding: 'utf8' });
+    const tsc = spawnSync(
+      process.execPath,
+      [
+        path.join(ROOT, 'node_modules/typescript/bin/tsc'),
+        '-p',
+        path.join(ROOT, 'tsconfig.build.json'),
+        '--outDir',
+        out,
+      ],
+      { encoding: 'utf8' },
+    );
     if (tsc.status !== 0) throw new Error(`tsc failed: ${tsc.stdout}${tsc.stderr}`);
   }, 120000);
   afterAll(() => fs.rmSync(out, { recursive: true, force: true }));
@@ -24,7 +34,12 @@ describe('public API', () => {
         ...ExtractorConfig.loadFile(path.join(ROOT, 'api-extractor.json')),
         projectFolder: ROOT,
         mainEntryPointFilePath: path.join(out, 'lib', 'index.d.ts'),
-        apiReport: { enabled: true, reportFolder: path.dirname(REPORT), reportTempFolder: out, reportFileName: path.basename(REPORT) },
+        apiReport: {
+          enabled: true,
+          reportFolder: path.dirname(REPORT),
+          reportTempFolder: out,
+          reportFileName: path.basename(REPORT),
+        },
       },
       configObjectFullPath: path.join(ROOT, 'api-extractor.json'),
       packageJsonFullPath: path.join(ROOT, 'package.json'),
@@ -47,7 +62,8 @@ describe('public API', () => {
       if (!file.endsWith('.d.ts')) continue;
       const text = fs.readFileSync(path.join(out, 'lib', file), 'utf8');
       text.split('\n').forEach((line, i) => {
-        if (/^\s+(readonly |static |protected |public )*_\w+[?(:<]/.test(line) || line.includes('@internal')) leaks.push(`${file}:${i + 1}: ${line.trim()}`);
+        if (/^\s+(readonly |static |protected |public )*_\w+[?(:<]/.test(line) || line.includes('@internal'))
+          leaks.push(`${file}:${i + 1}: ${line.trim()}`);
       });
     }
     expect(leaks).toEqual([]);
@@ -58,8 +74,27 @@ describe('public API', () => {
     expect(index).not.toMatch(/export \*/);
     const runtime = Object.keys(require('../lib')).sort();
     expect(runtime.length).toBeLessThanOrEqual(70);
-    expect(runtime).toEqual(expect.arrayContaining(['StableDeployment', 'synthesizeApp', 'DeliveryError', 'checkWiring', 'validateSchemas', 'desiredReplicas']));
-    for (const internal of ['invalidProp', 'problem', 'renderPodTemplate', 'ReplicaOwner', 'checksItself', 'dependencyOrder', 'finishFindings', 'join', 'checkProps']) {
+    expect(runtime).toEqual(
+      expect.arrayContaining([
+        'StableDeployment',
+        'synthesizeApp',
+        'DeliveryError',
+        'checkWiring',
+        'validateSchemas',
+        'desiredReplicas',
+      ]),
+    );
+    for (const internal of [
+      'invalidProp',
+      'problem',
+      'renderPodTemplate',
+      'ReplicaOwner',
+      'checksItself',
+      'dependencyOrder',
+      'finishFindings',
+      'join',
+      'checkProps',
+    ]) {
       expect(runtime).not.toContain(internal);
     }
   });

@@ -5,7 +5,15 @@ import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-27';
 import { buildExamples } from '../main';
 import {
-  CanaryDeployment, HostIngress, NatsPipeline, NatsServer, PipelineStage, PodSecurity, StableDeployment, synthesizeApp, VersionedService,
+  CanaryDeployment,
+  HostIngress,
+  NatsPipeline,
+  NatsServer,
+  PipelineStage,
+  PodSecurity,
+  StableDeployment,
+  synthesizeApp,
+  VersionedService,
 } from '../lib';
 import { appCheckProblems, MAX_CONFIG_DATA_BYTES, MAX_OBJECT_BYTES } from '../lib/safety/app-checks';
 
@@ -16,7 +24,11 @@ const stage = (name: string) => ({ name, image: `example/${name}:1.0`, security 
 function chart(app: App = Testing.app(), id = 'app', props = {}): Chart {
   return new Chart(app, id, props);
 }
-function deployment(name: string, labels: Record<string, string>, extra: { ns?: string; selector?: unknown; kind?: string; apiVersion?: string; spec?: object } = {}) {
+function deployment(
+  name: string,
+  labels: Record<string, string>,
+  extra: { ns?: string; selector?: unknown; kind?: string; apiVersion?: string; spec?: object } = {},
+) {
   return {
     apiVersion: extra.apiVersion ?? 'apps/v1',
     kind: extra.kind ?? 'Deployment',
@@ -28,7 +40,12 @@ function deployment(name: string, labels: Record<string, string>, extra: { ns?: 
     },
   };
 }
-const configMap = (name: string, extra: object = {}) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name }, ...extra });
+const configMap = (name: string, extra: object = {}) => ({
+  apiVersion: 'v1',
+  kind: 'ConfigMap',
+  metadata: { name },
+  ...extra,
+});
 
 describe('whole-app checks', () => {
   it('pass the four example charts, in one app as main.ts builds them', () => {
@@ -44,9 +61,11 @@ describe('whole-app checks', () => {
       const stable = new StableDeployment(c, 'web', web);
       new CanaryDeployment(c, 'canary', { stable, image: 'web:2.0' });
       new CanaryDeployment(c, 'canary2', { stable, image: 'web:3.0' });
-      expect(appCheckProblems(c)).toEqual(expect.arrayContaining([
+      expect(appCheckProblems(c)).toEqual(
+        expect.arrayContaining([
           `[app/canary2] 'metadata.name' is "web-canary": app/canary already makes Deployment "web-canary" in namespace "default" (an unset namespace counts as "default"), so kubectl apply would merge the two into one object and kustomize refuses the pair; give one of them another name`,
-      ]));
+        ]),
+      );
     });
 
     it('fails if one workload gets two Services of the same name', () => {
@@ -64,7 +83,11 @@ describe('whole-app checks', () => {
       const service = new VersionedService(c, 'svc', { serves: new StableDeployment(c, 'web', web), port: 80 });
       new HostIngress(c, 'Ing', { rules: [{ host: 'a.example.com', service }] });
       new HostIngress(c, 'ing', { rules: [{ host: 'b.example.com', service }] });
-      expect(appCheckProblems(c)).toEqual([expect.stringMatching(/^\[app\/ing\] 'metadata\.name' is "ing": app\/Ing already makes Ingress "ing" in namespace "default"/)]);
+      expect(appCheckProblems(c)).toEqual([
+        expect.stringMatching(
+          /^\[app\/ing\] 'metadata\.name' is "ing": app\/Ing already makes Ingress "ing" in namespace "default"/,
+        ),
+      ]);
     });
 
     it('fails for plain cdk8s objects too, across charts, with an unset namespace meeting "default"', () => {
@@ -87,7 +110,11 @@ describe('whole-app checks', () => {
       new ApiObject(c, 'd', { apiVersion: 'example.com/v1', kind: 'ConfigMap', metadata: { name: 'x' } });
       expect(appCheckProblems(app)).toEqual([]);
       new ApiObject(c, 'ns1', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team' } });
-      new ApiObject(c, 'ns2', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'team', namespace: 'ignored' } });
+      new ApiObject(c, 'ns2', {
+        apiVersion: 'v1',
+        kind: 'Namespace',
+        metadata: { name: 'team', namespace: 'ignored' },
+      });
       expect(appCheckProblems(app)).toEqual([
         `[plain/ns2] 'metadata.name' is "team": plain/ns1 already makes Namespace "team", so kubectl apply would merge the two into one object and kustomize refuses the pair; give one of them another name`,
       ]);
@@ -133,7 +160,9 @@ describe('whole-app checks', () => {
       new ApiObject(c, 'b', configMap('x'));
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'app-checks-'));
       try {
-        expect(() => synthesizeApp(app, { outdir: path.join(dir, 'dist'), log: () => undefined })).toThrow(/\[app\/b\] 'metadata\.name' is "x": app\/a already makes ConfigMap "x"/);
+        expect(() => synthesizeApp(app, { outdir: path.join(dir, 'dist'), log: () => undefined })).toThrow(
+          /\[app\/b\] 'metadata\.name' is "x": app\/a already makes ConfigMap "x"/,
+        );
         expect(fs.readdirSync(dir)).toEqual([]);
       } finally {
         fs.rmSync(dir, { recursive: true, force: true });
@@ -141,8 +170,8 @@ describe('whole-app checks', () => {
     });
   });
 
-  describe('selectors that catch another workload\'s pods', () => {
-    it('fails if a pipeline stage is named like the NATS server: its StatefulSet, Services and budget catch the stage\'s pods', () => {
+  describe("selectors that catch another workload's pods", () => {
+    it("fails if a pipeline stage is named like the NATS server: its StatefulSet, Services and budget catch the stage's pods", () => {
       const c = chart();
       const server = new NatsServer(c, 'server');
       new PipelineStage(c, 'stage', { ...stage('nats'), natsUrl: server.url });
@@ -156,12 +185,13 @@ describe('whole-app checks', () => {
       ]);
     });
 
-    it('fails if the pipeline\'s NetworkPolicy catches the pods of a stage outside it named like its server', () => {
+    it("fails if the pipeline's NetworkPolicy catches the pods of a stage outside it named like its server", () => {
       const c = chart();
       const pipeline = new NatsPipeline(c, 'pipeline', { stages: [stage('fetcher')] });
       new PipelineStage(c, 'rogue', { ...stage('nats'), natsUrl: pipeline.natsUrl });
       expect(appCheckProblems(c)).toContain(
-        `[app/pipeline/NetworkPolicy] 'spec.podSelector' is {"matchLabels":{"app.kubernetes.io/name":"nats"}}: also catches the pods of app/rogue (Deployment/nats), which it was not made for (it was made for app/pipeline/Server (StatefulSet/nats)); rename one of them or give them labels that tell them apart`);
+        `[app/pipeline/NetworkPolicy] 'spec.podSelector' is {"matchLabels":{"app.kubernetes.io/name":"nats"}}: also catches the pods of app/rogue (Deployment/nats), which it was not made for (it was made for app/pipeline/Server (StatefulSet/nats)); rename one of them or give them labels that tell them apart`,
+      );
     });
 
     it('passes deliberate sharing: one Service over the stable and canary tracks, NATS client and headless Services over the servers', () => {
@@ -177,7 +207,15 @@ describe('whole-app checks', () => {
       const c = chart();
       new VersionedService(c, 'svc', { serves: new StableDeployment(c, 'web', web), port: 80 });
       // Another tool's pods, labelled like the stable track but selected by their own controller.
-      new ApiObject(c, 'other', deployment('other', { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/track': 'stable', team: 'x' }, { selector: { matchLabels: { team: 'x' } } }));
+      new ApiObject(
+        c,
+        'other',
+        deployment(
+          'other',
+          { 'app.kubernetes.io/name': 'web', 'app.kubernetes.io/track': 'stable', team: 'x' },
+          { selector: { matchLabels: { team: 'x' } } },
+        ),
+      );
       expect(appCheckProblems(c)).toEqual([
         `[app/web] 'spec.selector' is {"matchLabels":{"app.kubernetes.io/name":"web","app.kubernetes.io/track":"stable"}}: also matches the pods of app/other (Deployment/other), so two controllers claim the same pods and fight over them; give each workload a label the other's pods lack and select on it`,
         `[app/svc] 'spec.selector' is {"app.kubernetes.io/name":"web","app.kubernetes.io/track":"stable"}: also catches the pods of app/other (Deployment/other), which it was not made for (it was made for app/web (Deployment/web-stable)); rename one of them or give them labels that tell them apart`,
@@ -189,12 +227,46 @@ describe('whole-app checks', () => {
       new StableDeployment(chart(app, 'lib'), 'web', web);
       const c = chart(app, 'plain');
       new ApiObject(c, 'a', deployment('a', { app: 'a', tier: 'x' }));
-      new ApiObject(c, 'b', deployment('b', { app: 'b' }, { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['a', 'b'] }] } }));
-      new ApiObject(c, 'rs', deployment('rs', { app: 'rs' }, { kind: 'ReplicaSet', selector: { matchLabels: { tier: 'x' } } }));
-      new ApiObject(c, 'job', deployment('job', { app: 'job', tier: 'x' }, { apiVersion: 'batch/v1', kind: 'Job', spec: { manualSelector: true }, selector: { matchLabels: { app: 'job' } } }));
-      new ApiObject(c, 'auto', deployment('auto', { app: 'a' }, { apiVersion: 'batch/v1', kind: 'Job', selector: { matchLabels: { app: 'a' } } }));
+      new ApiObject(
+        c,
+        'b',
+        deployment(
+          'b',
+          { app: 'b' },
+          { selector: { matchExpressions: [{ key: 'app', operator: 'In', values: ['a', 'b'] }] } },
+        ),
+      );
+      new ApiObject(
+        c,
+        'rs',
+        deployment('rs', { app: 'rs' }, { kind: 'ReplicaSet', selector: { matchLabels: { tier: 'x' } } }),
+      );
+      new ApiObject(
+        c,
+        'job',
+        deployment(
+          'job',
+          { app: 'job', tier: 'x' },
+          {
+            apiVersion: 'batch/v1',
+            kind: 'Job',
+            spec: { manualSelector: true },
+            selector: { matchLabels: { app: 'job' } },
+          },
+        ),
+      );
+      new ApiObject(
+        c,
+        'auto',
+        deployment(
+          'auto',
+          { app: 'a' },
+          { apiVersion: 'batch/v1', kind: 'Job', selector: { matchLabels: { app: 'a' } } },
+        ),
+      );
       new ApiObject(c, 'elsewhere', deployment('elsewhere', { app: 'a' }, { ns: 'other' }));
-      const fight = (p: string, sel: object, other: string) => `[plain/${p}] 'spec.selector' is ${JSON.stringify(sel)}: also matches the pods of plain/${other}, so two controllers claim the same pods and fight over them; give each workload a label the other's pods lack and select on it`;
+      const fight = (p: string, sel: object, other: string) =>
+        `[plain/${p}] 'spec.selector' is ${JSON.stringify(sel)}: also matches the pods of plain/${other}, so two controllers claim the same pods and fight over them; give each workload a label the other's pods lack and select on it`;
       expect(appCheckProblems(app)).toEqual([
         fight('b', { matchExpressions: [{ key: 'app', operator: 'In', values: ['a', 'b'] }] }, 'a (Deployment/a)'),
         fight('b', { matchExpressions: [{ key: 'app', operator: 'In', values: ['a', 'b'] }] }, 'auto (Job/auto)'),
@@ -203,30 +275,54 @@ describe('whole-app checks', () => {
       ]);
     });
 
-    it('passes a Rollout beside the Deployment it replaces (same name) or names in workloadRef: Argo\'s migration', () => {
+    it("passes a Rollout beside the Deployment it replaces (same name) or names in workloadRef: Argo's migration", () => {
       const app = Testing.app();
       new StableDeployment(chart(app, 'lib'), 'web', web);
       const c = chart(app, 'plain');
       new ApiObject(c, 'dep', deployment('web', { app: 'web' }));
-      new ApiObject(c, 'rollout', deployment('web', { app: 'web' }, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' }));
+      new ApiObject(
+        c,
+        'rollout',
+        deployment('web', { app: 'web' }, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' }),
+      );
       new ApiObject(c, 'old', deployment('old', { app: 'old' }));
       new ApiObject(c, 'ref', {
-        apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout', metadata: { name: 'new' },
-        spec: { selector: { matchLabels: { app: 'old' } }, workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'old' } },
+        apiVersion: 'argoproj.io/v1alpha1',
+        kind: 'Rollout',
+        metadata: { name: 'new' },
+        spec: {
+          selector: { matchLabels: { app: 'old' } },
+          workloadRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'old' },
+        },
       });
       expect(appCheckProblems(app)).toEqual([]);
-      new ApiObject(c, 'stranger', deployment('stranger', { app: 'web' }, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' }));
-      expect(appCheckProblems(app)).toEqual(expect.arrayContaining([
-        `[plain/stranger] 'spec.selector' is {"matchLabels":{"app":"web"}}: also matches the pods of plain/dep (Deployment/web), so two controllers claim the same pods and fight over them; give each workload a label the other's pods lack and select on it`,
-      ]));
+      new ApiObject(
+        c,
+        'stranger',
+        deployment('stranger', { app: 'web' }, { apiVersion: 'argoproj.io/v1alpha1', kind: 'Rollout' }),
+      );
+      expect(appCheckProblems(app)).toEqual(
+        expect.arrayContaining([
+          `[plain/stranger] 'spec.selector' is {"matchLabels":{"app":"web"}}: also matches the pods of plain/dep (Deployment/web), so two controllers claim the same pods and fight over them; give each workload a label the other's pods lack and select on it`,
+        ]),
+      );
     });
 
     it('leaves malformed selectors to schema validation instead of failing with a TypeError', () => {
       const c = chart();
       new StableDeployment(c, 'web', web);
-      new ApiObject(c, 'odd', deployment('odd', { 'app.kubernetes.io/name': 'web' }, { selector: { matchExpressions: { key: 'x' } } }));
+      new ApiObject(
+        c,
+        'odd',
+        deployment('odd', { 'app.kubernetes.io/name': 'web' }, { selector: { matchExpressions: { key: 'x' } } }),
+      );
       new ApiObject(c, 'odder', deployment('odder', { 'app.kubernetes.io/name': 'web' }, { selector: 'web' }));
-      new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'odd', labels: 'x' as any }, spec: { selector: { app: 3 } } });
+      new ApiObject(c, 'svc', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'odd', labels: 'x' as any },
+        spec: { selector: { app: 3 } },
+      });
       expect(appCheckProblems(c)).toEqual([]);
     });
 
@@ -234,9 +330,20 @@ describe('whole-app checks', () => {
       const app = Testing.app();
       new StableDeployment(chart(app, 'lib'), 'web', web);
       const c = chart(app, 'plain');
-      new kplus.Deployment(c, 'blue', { containers: [{ image: 'web:1.0' }], podMetadata: { labels: { app: 'shop', color: 'blue' } } });
-      new kplus.Deployment(c, 'green', { containers: [{ image: 'web:2.0' }], podMetadata: { labels: { app: 'shop', color: 'green' } } });
-      new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'shop' }, spec: { selector: { app: 'shop' }, ports: [{ port: 80 }] } });
+      new kplus.Deployment(c, 'blue', {
+        containers: [{ image: 'web:1.0' }],
+        podMetadata: { labels: { app: 'shop', color: 'blue' } },
+      });
+      new kplus.Deployment(c, 'green', {
+        containers: [{ image: 'web:2.0' }],
+        podMetadata: { labels: { app: 'shop', color: 'green' } },
+      });
+      new ApiObject(c, 'svc', {
+        apiVersion: 'v1',
+        kind: 'Service',
+        metadata: { name: 'shop' },
+        spec: { selector: { app: 'shop' }, ports: [{ port: 80 }] },
+      });
       expect(appCheckProblems(app)).toEqual([]);
     });
   });
@@ -246,7 +353,14 @@ describe('whole-app checks', () => {
       const c = chart();
       new StableDeployment(c, 'web', web);
       new ApiObject(c, 'fits', configMap('fits', { data: { a: 'x'.repeat(MAX_CONFIG_DATA_BYTES - 1) } }));
-      new ApiObject(c, 'over', configMap('over', { data: { a: 'x'.repeat(MAX_CONFIG_DATA_BYTES - 100) }, binaryData: { b: Buffer.alloc(100).toString('base64') } }));
+      new ApiObject(
+        c,
+        'over',
+        configMap('over', {
+          data: { a: 'x'.repeat(MAX_CONFIG_DATA_BYTES - 100) },
+          binaryData: { b: Buffer.alloc(100).toString('base64') },
+        }),
+      );
       expect(appCheckProblems(c)).toEqual([
         `[app/over] 'data + binaryData' is ${MAX_CONFIG_DATA_BYTES + 2} bytes: ConfigMap/over can hold at most 1048576 bytes (1 MiB) of data, so the API server refuses it; split the data over several ConfigMaps or ship it another way (an image, a volume)`,
       ]);
@@ -256,8 +370,19 @@ describe('whole-app checks', () => {
       const c = chart();
       new StableDeployment(c, 'web', web);
       // 1 MiB encoded is only 768 KiB of data: it fits.
-      new ApiObject(c, 'fits', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'fits' }, data: { a: Buffer.alloc(MAX_CONFIG_DATA_BYTES).toString('base64').slice(0, MAX_CONFIG_DATA_BYTES) } });
-      new ApiObject(c, 'over', { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'over' }, data: { a: Buffer.alloc(MAX_CONFIG_DATA_BYTES).toString('base64') }, stringData: { b: 'x' } });
+      new ApiObject(c, 'fits', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'fits' },
+        data: { a: Buffer.alloc(MAX_CONFIG_DATA_BYTES).toString('base64').slice(0, MAX_CONFIG_DATA_BYTES) },
+      });
+      new ApiObject(c, 'over', {
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: 'over' },
+        data: { a: Buffer.alloc(MAX_CONFIG_DATA_BYTES).toString('base64') },
+        stringData: { b: 'x' },
+      });
       expect(appCheckProblems(c)).toEqual([
         `[app/over] 'data + stringData' is ${MAX_CONFIG_DATA_BYTES + 1} bytes: Secret/over can hold at most 1048576 bytes (1 MiB) of data, so the API server refuses it; split the data over several Secrets or ship it another way (an image, a volume)`,
       ]);
@@ -266,7 +391,12 @@ describe('whole-app checks', () => {
     it('fails if any object is over 1.5 MiB as JSON, whoever made it', () => {
       const c = chart();
       new StableDeployment(c, 'web', web);
-      const blob = (name: string, size: number) => ({ apiVersion: 'example.com/v1', kind: 'Blob', metadata: { name }, spec: { text: 'x'.repeat(size) } });
+      const blob = (name: string, size: number) => ({
+        apiVersion: 'example.com/v1',
+        kind: 'Blob',
+        metadata: { name },
+        spec: { text: 'x'.repeat(size) },
+      });
       const overhead = JSON.stringify(blob('fits', 0)).length;
       new ApiObject(c, 'fits', blob('fits', MAX_OBJECT_BYTES - overhead));
       new ApiObject(c, 'over', blob('over', MAX_OBJECT_BYTES - overhead + 1));
@@ -285,7 +415,12 @@ describe('whole-app checks', () => {
         for (let i = 0; i < 100; i++) {
           const name = `w${ch}-${i}`;
           new ApiObject(c, `d${i}`, deployment(name, { app: name, tier: 'web' }));
-          new ApiObject(c, `s${i}`, { apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name, tier: 'web' } } });
+          new ApiObject(c, `s${i}`, {
+            apiVersion: 'v1',
+            kind: 'Service',
+            metadata: { name },
+            spec: { selector: { app: name, tier: 'web' } },
+          });
         }
       }
       return app;

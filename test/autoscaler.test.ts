@@ -3,13 +3,23 @@ import * as fc from 'fast-check';
 import { Autoscaler, CanaryDeployment, Cpu, desiredReplicas, Memory, ScalingMetric, StableDeployment } from '../lib';
 import { find, newChart, synth } from './support/synth';
 
-const withRequests = { app: 'shop', image: 'shop:1.0', port: 8080, resources: { cpu: { request: Cpu.millis(4) }, memory: { request: Memory.mebibytes(64) } } };
+const withRequests = {
+  app: 'shop',
+  image: 'shop:1.0',
+  port: 8080,
+  resources: { cpu: { request: Cpu.millis(4) }, memory: { request: Memory.mebibytes(64) } },
+};
 
 describe('Autoscaler', () => {
   test('autoscaling/v2 HPA for the target; the target manifest omits replicas', () => {
     const chart = newChart();
     const stable = new StableDeployment(chart, 'stable', withRequests);
-    new Autoscaler(chart, 'hpa', { target: stable, minReplicas: 1, maxReplicas: 10, metrics: [ScalingMetric.cpuUtilization(80)] });
+    new Autoscaler(chart, 'hpa', {
+      target: stable,
+      minReplicas: 1,
+      maxReplicas: 10,
+      metrics: [ScalingMetric.cpuUtilization(80)],
+    });
     const out = synth(chart);
     const hpa = find(out, 'HorizontalPodAutoscaler');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
@@ -18,7 +28,9 @@ describe('Autoscaler', () => {
       scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'shop-stable' },
       minReplicas: 1,
       maxReplicas: 10,
-      metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
+      metrics: [
+        { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } },
+      ],
     });
     expect(find(out, 'Deployment').spec).not.toHaveProperty('replicas');
   });
@@ -29,7 +41,11 @@ describe('Autoscaler', () => {
     new Autoscaler(chart, 'hpa', {
       target: stable,
       maxReplicas: 5,
-      metrics: [ScalingMetric.memoryUtilization(70), ScalingMetric.cpuAverageValue(Cpu.millis(3)), ScalingMetric.memoryAverageValue(Memory.mebibytes(50))],
+      metrics: [
+        ScalingMetric.memoryUtilization(70),
+        ScalingMetric.cpuAverageValue(Cpu.millis(3)),
+        ScalingMetric.memoryAverageValue(Memory.mebibytes(50)),
+      ],
       scaleUp: { policies: [{ type: 'Pods', value: 2, period: Duration.seconds(60) }] },
       scaleDown: { stabilizationWindow: Duration.minutes(5), selectPolicy: 'Min' },
     });
@@ -58,23 +74,70 @@ describe('Autoscaler', () => {
   });
 
   describe('fails if', () => {
-    const build = (props: object, target: object = withRequests) => () => {
-      const chart = newChart();
-      const stable = new StableDeployment(chart, 'stable', target as any);
-      new Autoscaler(chart, 'hpa', { target: stable, maxReplicas: 10, ...props });
-      synth(chart);
-    };
+    const build =
+      (props: object, target: object = withRequests) =>
+      () => {
+        const chart = newChart();
+        const stable = new StableDeployment(chart, 'stable', target as any);
+        new Autoscaler(chart, 'hpa', { target: stable, maxReplicas: 10, ...props });
+        synth(chart);
+      };
     test.each([
-      ['minReplicas exceeds maxReplicas', { minReplicas: 11 }, undefined, /test\/hpa: 'minReplicas' is 11: must be less than or equal to maxReplicas \(10\)/],
-      ['minReplicas is zero', { minReplicas: 0 }, undefined, /test\/hpa: 'minReplicas' is 0: must be a whole number from 1 to 2147483647/],
+      [
+        'minReplicas exceeds maxReplicas',
+        { minReplicas: 11 },
+        undefined,
+        /test\/hpa: 'minReplicas' is 11: must be less than or equal to maxReplicas \(10\)/,
+      ],
+      [
+        'minReplicas is zero',
+        { minReplicas: 0 },
+        undefined,
+        /test\/hpa: 'minReplicas' is 0: must be a whole number from 1 to 2147483647/,
+      ],
       ['maxReplicas is not whole', { maxReplicas: 2.5 }, undefined, /test\/hpa: 'maxReplicas' is 2.5/],
-      ['utilization is zero', { metrics: [ScalingMetric.cpuUtilization(0)] }, undefined, /test\/hpa: 'metrics\[0\].utilization' is 0: must be a whole percentage from 1 to 2147483647/],
-      ['utilization is negative', { metrics: [ScalingMetric.memoryUtilization(-10)] }, undefined, /'metrics\[0\].utilization' is -10/],
-      ['the target lacks the CPU request', {}, { app: 'shop', image: 'shop:1.0' }, /test\/hpa: 'metrics\[0\]' is "cpu utilization 80%": needs a cpu request on test\/stable/],
-      ['the target lacks the memory request', { metrics: [ScalingMetric.memoryUtilization(75)] }, { app: 'shop', image: 'shop:1.0', resources: { cpu: { request: Cpu.millis(1) } } }, /'metrics\[0\]' is "memory utilization 75%": needs a memory request/],
-      ['there are no metrics', { metrics: [] }, undefined, /test\/hpa: 'metrics' is \[\]: must hold at least one metric/],
-      ['the target sets a fixed replica count', {}, { ...withRequests, replicas: 3 }, /\[test\/stable\] 'replicas' is 3: must be left unset: test\/hpa owns the replica count/],
-      ['a policy period is too long', { scaleUp: { policies: [{ type: 'Pods', value: 1, period: Duration.hours(1) }] } }, undefined, /'scaleUp.policies\[0\].period' is "3600s": must be whole seconds from 1 to 1800/],
+      [
+        'utilization is zero',
+        { metrics: [ScalingMetric.cpuUtilization(0)] },
+        undefined,
+        /test\/hpa: 'metrics\[0\].utilization' is 0: must be a whole percentage from 1 to 2147483647/,
+      ],
+      [
+        'utilization is negative',
+        { metrics: [ScalingMetric.memoryUtilization(-10)] },
+        undefined,
+        /'metrics\[0\].utilization' is -10/,
+      ],
+      [
+        'the target lacks the CPU request',
+        {},
+        { app: 'shop', image: 'shop:1.0' },
+        /test\/hpa: 'metrics\[0\]' is "cpu utilization 80%": needs a cpu request on test\/stable/,
+      ],
+      [
+        'the target lacks the memory request',
+        { metrics: [ScalingMetric.memoryUtilization(75)] },
+        { app: 'shop', image: 'shop:1.0', resources: { cpu: { request: Cpu.millis(1) } } },
+        /'metrics\[0\]' is "memory utilization 75%": needs a memory request/,
+      ],
+      [
+        'there are no metrics',
+        { metrics: [] },
+        undefined,
+        /test\/hpa: 'metrics' is \[\]: must hold at least one metric/,
+      ],
+      [
+        'the target sets a fixed replica count',
+        {},
+        { ...withRequests, replicas: 3 },
+        /\[test\/stable\] 'replicas' is 3: must be left unset: test\/hpa owns the replica count/,
+      ],
+      [
+        'a policy period is too long',
+        { scaleUp: { policies: [{ type: 'Pods', value: 1, period: Duration.hours(1) }] } },
+        undefined,
+        /'scaleUp.policies\[0\].period' is "3600s": must be whole seconds from 1 to 1800/,
+      ],
     ])('%s', (_name, props, target, message) => {
       expect(build(props, target)).toThrow(message);
     });
@@ -83,7 +146,9 @@ describe('Autoscaler', () => {
       const chart = newChart();
       const stable = new StableDeployment(chart, 'stable', withRequests);
       new Autoscaler(chart, 'hpa', { target: stable, maxReplicas: 3 });
-      expect(() => new Autoscaler(chart, 'hpa2', { target: stable, maxReplicas: 3 })).toThrow(/test\/hpa2: 'target' is construct test\/stable: is already scaled by test\/hpa/);
+      expect(() => new Autoscaler(chart, 'hpa2', { target: stable, maxReplicas: 3 })).toThrow(
+        /test\/hpa2: 'target' is construct test\/stable: is already scaled by test\/hpa/,
+      );
     });
   });
 });
@@ -112,15 +177,22 @@ describe('desiredReplicas (the HPA rule)', () => {
       minReplicas: fc.integer({ min: 1, max: 10 }),
       extra: fc.integer({ min: 0, max: 50 }),
     });
-    fc.assert(fc.property(input, ({ extra, ...i }) => {
-      const maxReplicas = i.minReplicas + extra;
-      const d = desiredReplicas({ ...i, maxReplicas });
-      const higher = desiredReplicas({ ...i, maxReplicas, currentMetric: i.currentMetric + 50 });
-      const ratio = i.currentMetric / i.targetMetric;
-      const steady = Math.abs(ratio - 1) <= 0.1;
-      const clampedCurrent = Math.min(maxReplicas, Math.max(i.minReplicas, i.currentReplicas));
-      return d >= i.minReplicas && d <= maxReplicas && higher >= d && (!steady || d === clampedCurrent)
-        && (steady || d === Math.min(maxReplicas, Math.max(i.minReplicas, Math.ceil(i.currentReplicas * ratio))));
-    }));
+    fc.assert(
+      fc.property(input, ({ extra, ...i }) => {
+        const maxReplicas = i.minReplicas + extra;
+        const d = desiredReplicas({ ...i, maxReplicas });
+        const higher = desiredReplicas({ ...i, maxReplicas, currentMetric: i.currentMetric + 50 });
+        const ratio = i.currentMetric / i.targetMetric;
+        const steady = Math.abs(ratio - 1) <= 0.1;
+        const clampedCurrent = Math.min(maxReplicas, Math.max(i.minReplicas, i.currentReplicas));
+        return (
+          d >= i.minReplicas &&
+          d <= maxReplicas &&
+          higher >= d &&
+          (!steady || d === clampedCurrent) &&
+          (steady || d === Math.min(maxReplicas, Math.max(i.minReplicas, Math.ceil(i.currentReplicas * ratio))))
+        );
+      }),
+    );
   });
 });

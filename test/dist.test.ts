@@ -22,8 +22,10 @@ describe('committed dist/', () => {
       const committed = fs.readdirSync(path.join(root, 'dist')).sort();
       expect(committed).toEqual(fresh);
       for (const file of fresh) {
-        expect({ file, yaml: fs.readFileSync(path.join(root, 'dist', file), 'utf8') })
-          .toEqual({ file, yaml: fs.readFileSync(path.join(outdir, file), 'utf8') });
+        expect({ file, yaml: fs.readFileSync(path.join(root, 'dist', file), 'utf8') }).toEqual({
+          file,
+          yaml: fs.readFileSync(path.join(outdir, file), 'utf8'),
+        });
       }
     } finally {
       if (saved !== undefined) process.env.FLAKY_UPDATE_TAG = saved;

@@ -31,10 +31,15 @@ function notPartOf(excerpt: unknown, actual: unknown, at = ''): string[] {
     return [];
   }
   if (excerpt !== null && typeof excerpt === 'object') {
-    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return [`${at}: an object in the docs, ${JSON.stringify(actual)} in the output`];
-    return Object.entries(excerpt).flatMap(([k, v]) => notPartOf(v, (actual as Record<string, unknown>)[k], `${at}.${k}`));
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual))
+      return [`${at}: an object in the docs, ${JSON.stringify(actual)} in the output`];
+    return Object.entries(excerpt).flatMap(([k, v]) =>
+      notPartOf(v, (actual as Record<string, unknown>)[k], `${at}.${k}`),
+    );
   }
-  return excerpt === actual ? [] : [`${at}: ${JSON.stringify(excerpt)} in the docs, ${JSON.stringify(actual)} in the output`];
+  return excerpt === actual
+    ? []
+    : [`${at}: ${JSON.stringify(excerpt)} in the docs, ${JSON.stringify(actual)} in the output`];
 }
 
 function exampleManifests(): any[] {
@@ -55,12 +60,15 @@ describe('YAML shown in the docs is what the library writes', () => {
   test.each([
     ['README.md', 1],
     ['docs/guide/rollouts.md', 0],
-  ])('%s, YAML block %i: every object is part of the example charts\' output', (file, block) => {
+  ])("%s, YAML block %i: every object is part of the example charts' output", (file, block) => {
     const docs = yamlBlocks(read(file))[block] as any[];
     expect(docs.length).toBeGreaterThan(0);
     for (const doc of docs) {
       const actual = find(examples, doc.kind, doc.metadata.name);
-      expect({ object: `${doc.kind}/${doc.metadata.name}`, problems: notPartOf(doc, actual) }).toEqual({ object: `${doc.kind}/${doc.metadata.name}`, problems: [] });
+      expect({ object: `${doc.kind}/${doc.metadata.name}`, problems: notPartOf(doc, actual) }).toEqual({
+        object: `${doc.kind}/${doc.metadata.name}`,
+        problems: [],
+      });
     }
   });
 
@@ -68,7 +76,8 @@ describe('YAML shown in the docs is what the library writes', () => {
     ['restricted', PodSecurity.restricted()],
     ['baseline', PodSecurity.baseline()],
   ])('docs/guide/safety.md shows the pod template of PodSecurity.%s()', (preset, security) => {
-    const block = [...read('docs/guide/safety.md').matchAll(/```yaml\n([\s\S]*?)```/g)].map(m => m[1])
+    const block = [...read('docs/guide/safety.md').matchAll(/```yaml\n([\s\S]*?)```/g)]
+      .map(m => m[1])
       .find(text => text.startsWith(`# PodSecurity.${preset}()`));
     expect(block).toBeDefined();
     const shown = yaml.loadAll(block!);

@@ -27,9 +27,17 @@ describe('dummy-api example chart (first seed)', () => {
     const { out } = chart();
     const stable = find(out, 'Deployment', 'dummy-api-stable');
     const canary = find(out, 'Deployment', 'dummy-api-canary');
-    for (const [d, image] of [[stable, 'dummy-api:1.0'], [canary, 'dummy-api:2.0']]) {
+    for (const [d, image] of [
+      [stable, 'dummy-api:1.0'],
+      [canary, 'dummy-api:2.0'],
+    ]) {
       const c = d.spec.template.spec.containers[0];
-      expect(c).toMatchObject({ name: 'dummy-api', image, imagePullPolicy: 'Never', ports: [{ containerPort: 3894, name: 'http' }] });
+      expect(c).toMatchObject({
+        name: 'dummy-api',
+        image,
+        imagePullPolicy: 'Never',
+        ports: [{ containerPort: 3894, name: 'http' }],
+      });
       expect(c.resources).toEqual({ requests: { cpu: '4m' }, limits: { cpu: '5m' } });
       expect(d.spec.template.metadata.labels.app).toBe('api-label');
     }
@@ -38,7 +46,11 @@ describe('dummy-api example chart (first seed)', () => {
     expect(stable.spec.replicas).toBeUndefined();
     expect(canary.spec.replicas).toBe(1);
     const hpa = find(out, 'HorizontalPodAutoscaler');
-    expect(hpa.spec).toMatchObject({ minReplicas: 1, maxReplicas: 10, scaleTargetRef: { kind: 'Deployment', name: 'dummy-api-stable' } });
+    expect(hpa.spec).toMatchObject({
+      minReplicas: 1,
+      maxReplicas: 10,
+      scaleTargetRef: { kind: 'Deployment', name: 'dummy-api-stable' },
+    });
     expect(hpa.spec.metrics[0].resource.target).toEqual({ type: 'Utilization', averageUtilization: 80 });
   });
 
@@ -48,7 +60,10 @@ describe('dummy-api example chart (first seed)', () => {
     const served = (svc: string) => {
       const s = find(out, 'Service', svc);
       expect(s.spec.ports).toEqual([expect.objectContaining({ port: 8081, targetPort: 3894 })]);
-      return deployments.filter(d => selects(s.spec.selector, d.spec.template.metadata.labels)).map(d => d.metadata.name).sort();
+      return deployments
+        .filter(d => selects(s.spec.selector, d.spec.template.metadata.labels))
+        .map(d => d.metadata.name)
+        .sort();
     };
     expect(served('dummy-service')).toEqual(['dummy-api-canary', 'dummy-api-stable']);
     expect(served('dummy-stable-service')).toEqual(['dummy-api-stable']);
@@ -64,14 +79,24 @@ describe('dummy-api example chart (first seed)', () => {
     const { out } = chart();
     const ing = find(out, 'Ingress', 'app-ingress');
     expect(ing.spec.ingressClassName).toBe('nginx');
-    const routes = ing.spec.rules.map((r: any) => [r.host, r.http.paths[0].backend.service.name, r.http.paths[0].backend.service.port.number]);
-    expect(routes).toEqual([['tutorial-api.com', 'dummy-stable-service', 8081], ['canary.tutorial-api.com', 'dummy-canary-service', 8081]]);
-    for (const [, svc, port] of routes) expect(find(out, 'Service', svc).spec.ports.map((p: any) => p.port)).toContain(port);
+    const routes = ing.spec.rules.map((r: any) => [
+      r.host,
+      r.http.paths[0].backend.service.name,
+      r.http.paths[0].backend.service.port.number,
+    ]);
+    expect(routes).toEqual([
+      ['tutorial-api.com', 'dummy-stable-service', 8081],
+      ['canary.tutorial-api.com', 'dummy-canary-service', 8081],
+    ]);
+    for (const [, svc, port] of routes)
+      expect(find(out, 'Service', svc).spec.ports.map((p: any) => p.port)).toContain(port);
   });
 
   test('synth warns how the canary share moves while the stable autoscales', () => {
     const { chart: c } = chart();
-    expect(warningsOf(c)).toEqual([expect.stringContaining('1 canary pod(s) beside 1..10 stable pods is 50% down to 9.09%')]);
+    expect(warningsOf(c)).toEqual([
+      expect.stringContaining('1 canary pod(s) beside 1..10 stable pods is 50% down to 9.09%'),
+    ]);
   });
 
   test('every object passes the independent Kubernetes schema', () => {

@@ -60,8 +60,9 @@ describe('flaky-update chart', () => {
   });
 
   test('fails if FLAKY_UPDATE_TAG is not a usable tag', () => {
-    expect(() => withTag('latest', () => new FlakyUpdateChart(Testing.app(), 'flaky-update')))
-      .toThrow(/^flaky-update\/deployment: 'image' is "jakousa\/dwk-app8:latest": must carry an explicit tag other than "latest"/);
+    expect(() => withTag('latest', () => new FlakyUpdateChart(Testing.app(), 'flaky-update'))).toThrow(
+      /^flaky-update\/deployment: 'image' is "jakousa\/dwk-app8:latest": must carry an explicit tag other than "latest"/,
+    );
   });
 
   test('validates against the Kubernetes schema', () => {
@@ -84,33 +85,49 @@ describe('flaky-update-rollout chart', () => {
     expect(m.name).toBe('restart-rate');
     expect(m.initialDelay).toBe('2m');
     expect(m.successCondition).toBe('result < 2');
-    expect(m.provider.prometheus.address).toBe('http://kube-prometheus-stack-1602-prometheus.prometheus.svc.cluster.local:9090');
+    expect(m.provider.prometheus.address).toBe(
+      'http://kube-prometheus-stack-1602-prometheus.prometheus.svc.cluster.local:9090',
+    );
     expect(m.provider.prometheus.query.replace(/\s+/g, ' ').trim()).toBe(
-      'scalar( sum(kube_pod_container_status_restarts_total{namespace="default", container="flaky-update"}) - '
-      + 'sum(kube_pod_container_status_restarts_total{namespace="default", container="flaky-update"} offset 2m) )',
+      'scalar( sum(kube_pod_container_status_restarts_total{namespace="default", container="flaky-update"}) - ' +
+        'sum(kube_pod_container_status_restarts_total{namespace="default", container="flaky-update"} offset 2m) )',
     );
   });
 
   test('the Rollout flaky-update-dep: setWeight 50 then the restart-rate analysis, same pods as the Deployment', () => {
     const r = find(out, 'Rollout', 'flaky-update-dep');
     expect(r.spec.replicas).toBe(4);
-    expect(r.spec.strategy).toEqual({ canary: { steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'restart-rate' }] } }] } });
-    const deployment = find(synth(withTag(undefined, () => new FlakyUpdateChart(Testing.app(), 'flaky-update'))), 'Deployment');
+    expect(r.spec.strategy).toEqual({
+      canary: { steps: [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'restart-rate' }] } }] },
+    });
+    const deployment = find(
+      synth(withTag(undefined, () => new FlakyUpdateChart(Testing.app(), 'flaky-update'))),
+      'Deployment',
+    );
     expect(r.spec.template).toEqual(deployment.spec.template);
     expect(r.spec.selector).toEqual(deployment.spec.selector);
     expect(r.spec.template.spec.containers[0]).toMatchObject({ image: 'jakousa/dwk-app8:v1', ...probes });
     // 50% of 4 pods is exact, so nothing is approximated.
-    expect(chart.rollout.effectiveWeights).toEqual([{ step: 0, requested: 50, canaryPods: 2, stablePods: 2, effective: 50 }]);
+    expect(chart.rollout.effectiveWeights).toEqual([
+      { step: 0, requested: 50, canaryPods: 2, stablePods: 2, effective: 50 },
+    ]);
   });
 
   test('the Prometheus address is a prop', () => {
-    const other = new FlakyUpdateRolloutChart(Testing.app(), 'flaky-update-rollout', { prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090' });
-    expect(find(synth(other), 'AnalysisTemplate').spec.metrics[0].provider.prometheus.address).toBe('http://prometheus-operated.monitoring.svc:9090');
+    const other = new FlakyUpdateRolloutChart(Testing.app(), 'flaky-update-rollout', {
+      prometheusAddress: 'http://prometheus-operated.monitoring.svc:9090',
+    });
+    expect(find(synth(other), 'AnalysisTemplate').spec.metrics[0].provider.prometheus.address).toBe(
+      'http://prometheus-operated.monitoring.svc:9090',
+    );
   });
 
   test('fails if the Prometheus address is not a URL', () => {
-    expect(() => new FlakyUpdateRolloutChart(Testing.app(), 'flaky-update-rollout', { prometheusAddress: 'prometheus' }))
-      .toThrow(/^flaky-update-rollout\/restart-rate: 'prometheusAddress' is "prometheus": must be an absolute http\(s\) URL/);
+    expect(
+      () => new FlakyUpdateRolloutChart(Testing.app(), 'flaky-update-rollout', { prometheusAddress: 'prometheus' }),
+    ).toThrow(
+      /^flaky-update-rollout\/restart-rate: 'prometheusAddress' is "prometheus": must be an absolute http\(s\) URL/,
+    );
   });
 
   test('validates against the Argo Rollouts schema, and synthesizes without warnings', () => {
@@ -127,10 +144,18 @@ describe('flaky-update-rollout chart', () => {
         new FlakyUpdateChart(app, 'flaky-update');
         new FlakyUpdateRolloutChart(app, 'flaky-update-rollout');
       });
-      expect(synthesizeApp(app, { outdir, log: () => undefined })).toEqual(['flaky-update-rollout.k8s.yaml', 'flaky-update.k8s.yaml', KUSTOMIZATION_FILE]);
-      const kinds = (file: string) => yaml.loadAll(fs.readFileSync(path.join(outdir, file), 'utf8')).map((m: any) => `${m.kind}/${m.metadata.name}`);
+      expect(synthesizeApp(app, { outdir, log: () => undefined })).toEqual([
+        'flaky-update-rollout.k8s.yaml',
+        'flaky-update.k8s.yaml',
+        KUSTOMIZATION_FILE,
+      ]);
+      const kinds = (file: string) =>
+        yaml.loadAll(fs.readFileSync(path.join(outdir, file), 'utf8')).map((m: any) => `${m.kind}/${m.metadata.name}`);
       expect(kinds('flaky-update.k8s.yaml')).toEqual(['Deployment/flaky-update-dep']);
-      expect(kinds('flaky-update-rollout.k8s.yaml')).toEqual(['AnalysisTemplate/restart-rate', 'Rollout/flaky-update-dep']);
+      expect(kinds('flaky-update-rollout.k8s.yaml')).toEqual([
+        'AnalysisTemplate/restart-rate',
+        'Rollout/flaky-update-dep',
+      ]);
     } finally {
       fs.rmSync(path.dirname(outdir), { recursive: true, force: true });
     }

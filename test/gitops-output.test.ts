@@ -31,7 +31,11 @@ afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
 function cdk8s(args: readonly string[], cwd = REPO): string {
   try {
     return execFileSync(CDK8S, ['synth', '--app', APP, ...args], {
-      cwd, env: ENV, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024,
+      cwd,
+      env: ENV,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 64 * 1024 * 1024,
     });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
@@ -53,7 +57,11 @@ function tree(dir: string): Map<string, Buffer> {
   return files;
 }
 
-const manifestFiles = (dir: string) => fs.readdirSync(dir).filter(f => f.endsWith('.k8s.yaml')).sort();
+const manifestFiles = (dir: string) =>
+  fs
+    .readdirSync(dir)
+    .filter(f => f.endsWith('.k8s.yaml'))
+    .sort();
 
 function docs(text: string): any[] {
   return yaml.loadAll(text).filter(d => d !== null && d !== undefined);
@@ -71,8 +79,15 @@ function objectsOf(dir: string): any[] {
 
 describe('kustomizationFor', () => {
   it('lists the manifests in name order and leaves other files out', () => {
-    expect(kustomizationFor(['nats-pipeline.k8s.yaml', 'dummy-api.k8s.yaml', 'construct-metadata.json', 'kustomization.yml']))
-      .toBe([
+    expect(
+      kustomizationFor([
+        'nats-pipeline.k8s.yaml',
+        'dummy-api.k8s.yaml',
+        'construct-metadata.json',
+        'kustomization.yml',
+      ]),
+    ).toBe(
+      [
         '# Written by cdk8s-delivery on every synth: every manifest of this folder, in name order.',
         'apiVersion: kustomize.config.k8s.io/v1beta1',
         'kind: Kustomization',
@@ -80,7 +95,8 @@ describe('kustomizationFor', () => {
         '  - dummy-api.k8s.yaml',
         '  - nats-pipeline.k8s.yaml',
         '',
-      ].join('\n'));
+      ].join('\n'),
+    );
   });
 
   it('orders by code unit, not by locale', () => {
@@ -100,8 +116,9 @@ describe('kustomizationFor', () => {
 
 describe('escapeForHelm', () => {
   it('turns every {{ into a Go template action that prints {{', () => {
-    expect(escapeForHelm('query: "{{args.service-name}}"\nsummary: "{{ $labels.pod }} {{x}}"'))
-      .toBe('query: "{{"{{"}}args.service-name}}"\nsummary: "{{"{{"}} $labels.pod }} {{"{{"}}x}}"');
+    expect(escapeForHelm('query: "{{args.service-name}}"\nsummary: "{{ $labels.pod }} {{x}}"')).toBe(
+      'query: "{{"{{"}}args.service-name}}"\nsummary: "{{"{{"}} $labels.pod }} {{"{{"}}x}}"',
+    );
   });
 
   it('leaves text without {{ alone', () => {
@@ -124,16 +141,19 @@ describe('finishOutput', () => {
   it('starts every manifest with --- so that files joined end to end stay separate documents', () => {
     const dir = folder('joined');
     finishOutput(dir);
-    const joined = fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf8') + fs.readFileSync(path.join(dir, 'b.k8s.yaml'), 'utf8');
+    const joined =
+      fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf8') + fs.readFileSync(path.join(dir, 'b.k8s.yaml'), 'utf8');
     expect(docs(joined).map(d => d.metadata.name)).toEqual(['a', 'b']);
     expect(fs.readFileSync(path.join(dir, 'a.k8s.yaml'), 'utf8')).toBe(`---\n${manifestA}`);
   });
 
-  it('writes a kustomization beside the manifests and returns the folder\'s files', () => {
+  it("writes a kustomization beside the manifests and returns the folder's files", () => {
     const dir = folder('plain');
     expect(finishOutput(dir)).toEqual(['a.k8s.yaml', 'b.k8s.yaml', KUSTOMIZATION_FILE]);
-    expect((yaml.load(fs.readFileSync(path.join(dir, KUSTOMIZATION_FILE), 'utf8')) as any).resources)
-      .toEqual(['a.k8s.yaml', 'b.k8s.yaml']);
+    expect((yaml.load(fs.readFileSync(path.join(dir, KUSTOMIZATION_FILE), 'utf8')) as any).resources).toEqual([
+      'a.k8s.yaml',
+      'b.k8s.yaml',
+    ]);
   });
 
   it('lists manifests in sub-folders by relative path', () => {
@@ -141,11 +161,14 @@ describe('finishOutput', () => {
     fs.mkdirSync(path.join(dir, 'chart'));
     fs.writeFileSync(path.join(dir, 'chart', 'ConfigMap.c.k8s.yaml'), manifestA.replace('name: a', 'name: c'));
     finishOutput(dir);
-    expect((yaml.load(fs.readFileSync(path.join(dir, KUSTOMIZATION_FILE), 'utf8')) as any).resources)
-      .toEqual(['a.k8s.yaml', 'b.k8s.yaml', 'chart/ConfigMap.c.k8s.yaml']);
+    expect((yaml.load(fs.readFileSync(path.join(dir, KUSTOMIZATION_FILE), 'utf8')) as any).resources).toEqual([
+      'a.k8s.yaml',
+      'b.k8s.yaml',
+      'chart/ConfigMap.c.k8s.yaml',
+    ]);
   });
 
-  it('escapes {{ and writes no kustomization in a Helm chart\'s templates folder', () => {
+  it("escapes {{ and writes no kustomization in a Helm chart's templates folder", () => {
     const chart = path.join(work, 'helm-chart');
     const templates = folder('helm-chart/templates');
     fs.writeFileSync(path.join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: x\nversion: 1.0.0\n');
@@ -200,24 +223,35 @@ describe('the example app synthesized by `cdk8s synth`', () => {
   });
 
   it('contains no timestamps, hashed names or hashed labels', () => {
-    const text = manifestFiles(first).map(f => fs.readFileSync(path.join(first, f), 'utf8')).join('\n');
+    const text = manifestFiles(first)
+      .map(f => fs.readFileSync(path.join(first, f), 'utf8'))
+      .join('\n');
     expect(text).not.toMatch(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/);
     expect(text).not.toMatch(/creationTimestamp/);
     expect(text).not.toMatch(/cdk8s\.io\/metadata\.addr/);
-    const hashedNames = objectsOf(first).map(o => o.metadata?.name as string).filter(n => /-c8[0-9a-f]{6}$/.test(n));
+    const hashedNames = objectsOf(first)
+      .map(o => o.metadata?.name as string)
+      .filter(n => /-c8[0-9a-f]{6}$/.test(n));
     expect(hashedNames).toEqual([]);
   });
 
-  describeWithTool('kubectl', 'apt-get install -y kubernetes-client (Debian), or kubectl from pkgs.k8s.io', 'kubectl kustomize', kubectl => {
-    it('builds a copy of the output folder offline into exactly the synthesized objects', () => {
-      const copy = path.join(work, 'kustomize-copy');
-      fs.cpSync(first, copy, { recursive: true });
-      const out = execFileSync(kubectl, ['kustomize', copy], {
-        encoding: 'utf8', env: { ...process.env, KUBECONFIG: '/dev/null' }, maxBuffer: 64 * 1024 * 1024,
+  describeWithTool(
+    'kubectl',
+    'apt-get install -y kubernetes-client (Debian), or kubectl from pkgs.k8s.io',
+    'kubectl kustomize',
+    kubectl => {
+      it('builds a copy of the output folder offline into exactly the synthesized objects', () => {
+        const copy = path.join(work, 'kustomize-copy');
+        fs.cpSync(first, copy, { recursive: true });
+        const out = execFileSync(kubectl, ['kustomize', copy], {
+          encoding: 'utf8',
+          env: { ...process.env, KUBECONFIG: '/dev/null' },
+          maxBuffer: 64 * 1024 * 1024,
+        });
+        expect(canonical(docs(out))).toEqual(canonical(objectsOf(first)));
       });
-      expect(canonical(docs(out))).toEqual(canonical(objectsOf(first)));
-    });
-  });
+    },
+  );
 });
 
 describe('`cdk8s synth --format helm --chart-version 1.0.0`', () => {
@@ -235,7 +269,7 @@ describe('`cdk8s synth --format helm --chart-version 1.0.0`', () => {
     expect(meta).toMatchObject({ apiVersion: 'v2', version: '1.0.0', type: 'application' });
   });
 
-  it('puts every chart\'s manifest file in templates/, and no kustomization', () => {
+  it("puts every chart's manifest file in templates/, and no kustomization", () => {
     // The marker holds YAML comments only, which render to no object.
     expect(fs.readdirSync(path.join(chart, 'templates')).sort()).toEqual([OUTPUT_MARKER, ...manifestFiles(plain)]);
     expect(fs.readFileSync(path.join(chart, 'templates', OUTPUT_MARKER), 'utf8')).toMatch(/^(#[^\n]*\n)+$/);
@@ -244,7 +278,10 @@ describe('`cdk8s synth --format helm --chart-version 1.0.0`', () => {
   it('leaves no {{ for Helm to evaluate, and renders to the plain output once unescaped', () => {
     for (const file of manifestFiles(plain)) {
       const template = fs.readFileSync(path.join(chart, 'templates', file), 'utf8');
-      expect({ file, unescaped: template.split('{{"{{"}}').join('').includes('{{') }).toEqual({ file, unescaped: false });
+      expect({ file, unescaped: template.split('{{"{{"}}').join('').includes('{{') }).toEqual({
+        file,
+        unescaped: false,
+      });
       expect(template.split('{{"{{"}}').join('{{')).toBe(fs.readFileSync(path.join(plain, file), 'utf8'));
     }
   });
@@ -273,7 +310,7 @@ describe('`cdk8s synth --stdout`', () => {
     expect(docs(stdout).filter(d => d.kind === 'Kustomization')).toEqual([]);
   });
 
-  it('leaves the project\'s output folder alone', () => {
+  it("leaves the project's output folder alone", () => {
     expect(fs.existsSync(path.join(project, 'dist', 'committed.k8s.yaml'))).toBe(true);
   });
 });
@@ -281,32 +318,49 @@ describe('`cdk8s synth --stdout`', () => {
 describe('`cdk8s synth` of an app that fails', () => {
   function failing(args: readonly string[]) {
     const run = spawnSync(CDK8S, ['synth', '--app', APP, ...args], {
-      cwd: REPO, env: { ...ENV, FLAKY_UPDATE_TAG: 'Bad Tag' }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024,
+      cwd: REPO,
+      env: { ...ENV, FLAKY_UPDATE_TAG: 'Bad Tag' },
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
     });
-    return { status: run.status, stdout: run.stdout, errors: run.stderr.split('\n').filter(l => l !== '' && !l.startsWith('warning: ')) };
+    return {
+      status: run.status,
+      stdout: run.stdout,
+      errors: run.stderr.split('\n').filter(l => l !== '' && !l.startsWith('warning: ')),
+    };
   }
   const errorLine = /^error: flaky-update\/[\w/-]+: '[\w.]+' is "[^"]*Bad Tag": /;
 
   it('uses the app command tested here', () => {
-    expect(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8')).toContain('\napp: node -r ts-node/register/transpile-only main.ts --cdk8s-cli\n');
+    expect(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8')).toContain(
+      '\napp: node -r ts-node/register/transpile-only main.ts --cdk8s-cli\n',
+    );
   });
 
-  it('prints each error once and the CLI\'s one-line failure, no stack trace, and exits 1', () => {
-    const out = path.join(work, 'failing');
-    const run = failing(['--output', out]);
-    expect(run.status).toBe(1);
-    expect(run.errors).toHaveLength(2);
-    expect(run.errors[0]).toMatch(errorLine);
-    expect(run.errors[1]).toBe(`ERROR: synthesis failed, app expected to create "${out}"`);
-    expect(fs.existsSync(out)).toBe(false);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    "prints each error once and the CLI's one-line failure, no stack trace, and exits 1",
+    () => {
+      const out = path.join(work, 'failing');
+      const run = failing(['--output', out]);
+      expect(run.status).toBe(1);
+      expect(run.errors).toHaveLength(2);
+      expect(run.errors[0]).toMatch(errorLine);
+      expect(run.errors[1]).toBe(`ERROR: synthesis failed, app expected to create "${out}"`);
+      expect(fs.existsSync(out)).toBe(false);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 
-  it('with --stdout, prints no manifest, only the errors, and exits 1', () => {
-    const run = failing(['--stdout']);
-    expect(run.status).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.errors).toHaveLength(2);
-    expect(run.errors[0]).toMatch(errorLine);
-    expect(run.errors[1]).toMatch(/^ERROR: synthesis failed, app expected to create ".*cdk8s-\w+"$/);
-  }, SYNTH_TIMEOUT_MS);
+  it(
+    'with --stdout, prints no manifest, only the errors, and exits 1',
+    () => {
+      const run = failing(['--stdout']);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.errors).toHaveLength(2);
+      expect(run.errors[0]).toMatch(errorLine);
+      expect(run.errors[1]).toMatch(/^ERROR: synthesis failed, app expected to create ".*cdk8s-\w+"$/);
+    },
+    SYNTH_TIMEOUT_MS,
+  );
 });

@@ -5,7 +5,15 @@ import * as path from 'path';
 import { Chart, Duration } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import {
-  Cpu, GrafanaDashboard, Memory, NatsCredentials, NatsMonitoring, NatsPipeline, NatsServer, PipelineStage, PodSecurity,
+  Cpu,
+  GrafanaDashboard,
+  Memory,
+  NatsCredentials,
+  NatsMonitoring,
+  NatsPipeline,
+  NatsServer,
+  PipelineStage,
+  PodSecurity,
 } from '../lib';
 import { attack, AttackResult, expectValidOutput, HostileTarget } from './support/hostile';
 import { describeWithTool } from './support/tools';
@@ -15,7 +23,8 @@ const security = PodSecurity.restricted({ runAsUser: 1000 });
 
 /** A placeholder the build functions swap for a real NatsServer, so `server` is attacked as a prop too. */
 const SERVER = 'the NatsServer built beside it';
-const serverIn = (chart: Chart, given: unknown) => (given === SERVER ? new NatsServer(chart, 'nats', { name: 'my-nats' }) : given);
+const serverIn = (chart: Chart, given: unknown) =>
+  given === SERVER ? new NatsServer(chart, 'nats', { name: 'my-nats' }) : given;
 
 const serverTarget = (construct: string, props: Record<string, unknown>): HostileTarget => ({
   construct,
@@ -27,7 +36,10 @@ const serverBase = {
   name: 'my-nats',
   image: 'nats:2.12.8-alpine',
   exporterImage: 'natsio/prometheus-nats-exporter:0.17.3',
-  resources: { cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) }, memory: { request: Memory.mebibytes(64), limit: Memory.mebibytes(256) } },
+  resources: {
+    cpu: { request: Cpu.millis(100), limit: Cpu.millis(500) },
+    memory: { request: Memory.mebibytes(64), limit: Memory.mebibytes(256) },
+  },
   exporterResources: { memory: { limit: Memory.mebibytes(32) } },
   lameDuckDuration: Duration.seconds(30),
   terminationGracePeriod: Duration.seconds(60),
@@ -51,7 +63,10 @@ const stageBase = {
 };
 // A key that is not a string stands for the whole map, so `null` or an array there is refused as the map.
 const mapOf = (key: unknown, value: unknown) => (typeof key === 'string' ? { [key]: value } : key);
-const stageOptions = ({ envName, envValue, ...rest }: Record<string, any>) => ({ ...rest, env: mapOf(envName, envValue) });
+const stageOptions = ({ envName, envValue, ...rest }: Record<string, any>) => ({
+  ...rest,
+  env: mapOf(envName, envValue),
+});
 
 export const TARGETS: readonly HostileTarget[] = [
   serverTarget('NatsServer (1 server, core NATS)', { ...serverBase, replicas: 1 }),
@@ -66,7 +81,8 @@ export const TARGETS: readonly HostileTarget[] = [
     construct: 'NatsServer (JetStream storage from Memory.of)',
     props: { storage: '10Gi' },
     // Keys beside the factory's arguments go to the construct, which must refuse them as unknown props.
-    build: (chart, { storage, ...extra }) => new NatsServer(chart, 'nats', { ...extra, jetstream: { storage: Memory.of(storage) } }),
+    build: (chart, { storage, ...extra }) =>
+      new NatsServer(chart, 'nats', { ...extra, jetstream: { storage: Memory.of(storage) } }),
   },
   {
     construct: 'PipelineStage',
@@ -75,35 +91,65 @@ export const TARGETS: readonly HostileTarget[] = [
   },
   {
     construct: 'PipelineStage (NatsCredentials.fromSecret arguments)',
-    props: { secretName: 'nats-auth', options: { userKey: 'user', passwordKey: 'password', userEnv: 'NATS_USER', passwordEnv: 'NATS_PASSWORD' } },
-    build: (chart, { secretName, options, ...extra }) => new PipelineStage(chart, 'mapper', { ...stageOptions(stageBase), ...extra, credentials: NatsCredentials.fromSecret(secretName, options) } as any),
+    props: {
+      secretName: 'nats-auth',
+      options: { userKey: 'user', passwordKey: 'password', userEnv: 'NATS_USER', passwordEnv: 'NATS_PASSWORD' },
+    },
+    build: (chart, { secretName, options, ...extra }) =>
+      new PipelineStage(chart, 'mapper', {
+        ...stageOptions(stageBase),
+        ...extra,
+        credentials: NatsCredentials.fromSecret(secretName, options),
+      } as any),
   },
   {
     construct: 'PipelineStage (NatsCredentials.credsFile arguments)',
     props: { secretName: 'nats-auth', options: { key: 'app.creds', env: 'NATS_CREDS' } },
-    build: (chart, { secretName, options, ...extra }) => new PipelineStage(chart, 'mapper', { ...stageOptions(stageBase), ...extra, credentials: NatsCredentials.credsFile(secretName, options) } as any),
+    build: (chart, { secretName, options, ...extra }) =>
+      new PipelineStage(chart, 'mapper', {
+        ...stageOptions(stageBase),
+        ...extra,
+        credentials: NatsCredentials.credsFile(secretName, options),
+      } as any),
   },
   {
     construct: 'NatsPipeline (own server)',
     props: {
       stages: [{ name: 'fetcher', image: 'example/fetcher:1.0', singleInstance: true, security }],
       server: { name: 'my-nats', replicas: 3, jetstream: { storage: Memory.gibibytes(1) } },
-      monitoring: { name: 'monitoring-nats', namespace: 'prometheus', interval: Duration.seconds(10), dashboard: { title: 'NATS', datasourceUid: 'prom' } },
+      monitoring: {
+        name: 'monitoring-nats',
+        namespace: 'prometheus',
+        interval: Duration.seconds(10),
+        dashboard: { title: 'NATS', datasourceUid: 'prom' },
+      },
       networkPolicy: true,
       prometheusNamespace: 'prometheus',
       labelKeys: { app: 'app' },
       promKey: 'release',
       promValue: 'kps',
     },
-    build: (chart, { promKey, promValue, monitoring, ...p }) => new NatsPipeline(chart, 'pipeline', {
-      ...p,
-      monitoring: typeof monitoring === 'object' && monitoring !== null && !Array.isArray(monitoring) ? { ...monitoring, prometheusLabels: mapOf(promKey, promValue) } : monitoring,
-    }),
+    build: (chart, { promKey, promValue, monitoring, ...p }) =>
+      new NatsPipeline(chart, 'pipeline', {
+        ...p,
+        monitoring:
+          typeof monitoring === 'object' && monitoring !== null && !Array.isArray(monitoring)
+            ? { ...monitoring, prometheusLabels: mapOf(promKey, promValue) }
+            : monitoring,
+      }),
   },
   {
     construct: 'NatsPipeline (bring your own server)',
     props: {
-      stages: [{ name: 'mapper', image: 'example/mapper:1.0', replicas: 2, security, credentials: NatsCredentials.credsFile('mapper-creds') }],
+      stages: [
+        {
+          name: 'mapper',
+          image: 'example/mapper:1.0',
+          replicas: 2,
+          security,
+          credentials: NatsCredentials.credsFile('mapper-creds'),
+        },
+      ],
       serverUrl: 'tls://nats.messaging.svc:4222',
       credentials: NatsCredentials.fromSecret('nats-auth'),
       networkPolicy: false,
@@ -112,13 +158,33 @@ export const TARGETS: readonly HostileTarget[] = [
   },
   {
     construct: 'NatsMonitoring',
-    props: { server: SERVER, name: 'monitoring-nats', namespace: 'prometheus', interval: Duration.seconds(10), promKey: 'release', promValue: 'kps' },
-    build: (chart, { server, promKey, promValue, ...p }) => new NatsMonitoring(chart, 'monitoring', { ...p, server: serverIn(chart, server), prometheusLabels: mapOf(promKey, promValue) } as any),
+    props: {
+      server: SERVER,
+      name: 'monitoring-nats',
+      namespace: 'prometheus',
+      interval: Duration.seconds(10),
+      promKey: 'release',
+      promValue: 'kps',
+    },
+    build: (chart, { server, promKey, promValue, ...p }) =>
+      new NatsMonitoring(chart, 'monitoring', {
+        ...p,
+        server: serverIn(chart, server),
+        prometheusLabels: mapOf(promKey, promValue),
+      } as any),
   },
   {
     construct: 'GrafanaDashboard',
-    props: { server: SERVER, name: 'my-nats-dashboard', namespace: 'prometheus', title: 'NATS my-nats', uid: 'my-nats', datasourceUid: 'prom-main' },
-    build: (chart, { server, ...p }) => new GrafanaDashboard(chart, 'dashboard', { ...p, server: serverIn(chart, server) }),
+    props: {
+      server: SERVER,
+      name: 'my-nats-dashboard',
+      namespace: 'prometheus',
+      title: 'NATS my-nats',
+      uid: 'my-nats',
+      datasourceUid: 'prom-main',
+    },
+    build: (chart, { server, ...p }) =>
+      new GrafanaDashboard(chart, 'dashboard', { ...p, server: serverIn(chart, server) }),
   },
 ];
 
@@ -134,7 +200,8 @@ describe.each(TARGETS.map(t => [t.construct, t] as const))('hostile props: %s', 
   });
 });
 
-const accepted = () => results.flatMap(r => r.accepted.flatMap(a => a.manifests.map(m => ({ where: a.where, m: m as any }))));
+const accepted = () =>
+  results.flatMap(r => r.accepted.flatMap(a => a.manifests.map(m => ({ where: a.where, m: m as any }))));
 
 /** Every distinct nats.conf the accepted outputs carry, with one hostile change that made it. */
 function acceptedConfigs(): Map<string, string> {
@@ -160,41 +227,56 @@ function acceptedQueries(): Map<string, string> {
   return queries;
 }
 
-describeWithTool('nats-server', 'apt-get install -y nats-server', 'every accepted nats.conf, checked by nats-server -t', natsServer => {
-  it('passes nats-server -t, as a pod would load it', () => {
-    const configs = acceptedConfigs();
-    // The JetStream and cluster targets, at least, must have produced configs.
-    expect(configs.size).toBeGreaterThanOrEqual(4);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-nats-'));
-    try {
-      const env = { ...process.env, SERVER_NAME: 'my-nats-0' };
-      const failures = [...configs].flatMap(([text, where], i) => {
-        const file = path.join(dir, `nats-${i}.conf`);
-        fs.writeFileSync(file, text);
-        const run = spawnSync(natsServer, ['-t', '-c', file], { env, encoding: 'utf8', timeout: 10000 });
-        return run.status === 0 ? [] : [`after a hostile ${where}: ${run.stderr.trim()}\n${text}`];
-      });
-      expect(failures).toEqual([]);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+describeWithTool(
+  'nats-server',
+  'apt-get install -y nats-server',
+  'every accepted nats.conf, checked by nats-server -t',
+  natsServer => {
+    it('passes nats-server -t, as a pod would load it', () => {
+      const configs = acceptedConfigs();
+      // The JetStream and cluster targets, at least, must have produced configs.
+      expect(configs.size).toBeGreaterThanOrEqual(4);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-nats-'));
+      try {
+        const env = { ...process.env, SERVER_NAME: 'my-nats-0' };
+        const failures = [...configs].flatMap(([text, where], i) => {
+          const file = path.join(dir, `nats-${i}.conf`);
+          fs.writeFileSync(file, text);
+          const run = spawnSync(natsServer, ['-t', '-c', file], { env, encoding: 'utf8', timeout: 10000 });
+          return run.status === 0 ? [] : [`after a hostile ${where}: ${run.stderr.trim()}\n${text}`];
+        });
+        expect(failures).toEqual([]);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);
 
-describeWithTool('promtool', 'apt-get install -y prometheus', 'every accepted dashboard query, checked by promtool', promtool => {
-  it('passes promtool check rules, in one batch', () => {
-    const queries = acceptedQueries();
-    expect(queries.size).toBeGreaterThanOrEqual(9);
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-promql-'));
-    try {
-      const file = path.join(dir, 'rules.yml');
-      const exprs = [...queries.keys()];
-      fs.writeFileSync(file, yaml.dump({ groups: [{ name: 'hostile', rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }] }));
-      const run = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8', timeout: 60000 });
-      expect(run.stdout + run.stderr).toContain(`SUCCESS: ${exprs.length} rules found`);
-      expect(run.status).toBe(0);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
+describeWithTool(
+  'promtool',
+  'apt-get install -y prometheus',
+  'every accepted dashboard query, checked by promtool',
+  promtool => {
+    it('passes promtool check rules, in one batch', () => {
+      const queries = acceptedQueries();
+      expect(queries.size).toBeGreaterThanOrEqual(9);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hostile-promql-'));
+      try {
+        const file = path.join(dir, 'rules.yml');
+        const exprs = [...queries.keys()];
+        fs.writeFileSync(
+          file,
+          yaml.dump({
+            groups: [{ name: 'hostile', rules: exprs.map((expr, i) => ({ record: `dashboard:query_${i}`, expr })) }],
+          }),
+        );
+        const run = spawnSync(promtool, ['check', 'rules', file], { encoding: 'utf8', timeout: 60000 });
+        expect(run.stdout + run.stderr).toContain(`SUCCESS: ${exprs.length} rules found`);
+        expect(run.status).toBe(0);
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  },
+);

@@ -68,7 +68,11 @@ describeWithTool('nats-server', INSTALL, 'the generated nats.conf, checked by na
   function check(file: string, env: Record<string, string> = { SERVER_NAME: 'my-nats-0' }) {
     const cleanEnv = { ...process.env };
     delete cleanEnv.SERVER_NAME;
-    return spawnSync(natsServer, ['-t', '-c', file], { env: { ...cleanEnv, ...env }, encoding: 'utf8', timeout: 10000 });
+    return spawnSync(natsServer, ['-t', '-c', file], {
+      env: { ...cleanEnv, ...env },
+      encoding: 'utf8',
+      timeout: 10000,
+    });
   }
 
   it.each([
@@ -77,7 +81,11 @@ describeWithTool('nats-server', INSTALL, 'the generated nats.conf, checked by na
     [3, false],
     [3, true],
   ])('accepts the config of %i replica(s), JetStream %s', (replicas, jetstream) => {
-    const file = writeTemp(dir, `r${replicas}-js${jetstream}.conf`, emittedConfig({ replicas, jetstream: jetstream ? {} : undefined }));
+    const file = writeTemp(
+      dir,
+      `r${replicas}-js${jetstream}.conf`,
+      emittedConfig({ replicas, jetstream: jetstream ? {} : undefined }),
+    );
     const result = check(file);
     expect(result.stdout + result.stderr).toMatch(/configuration file .* is valid/);
     expect(result.status).toBe(0);
@@ -85,7 +93,10 @@ describeWithTool('nats-server', INSTALL, 'the generated nats.conf, checked by na
 
   it.each([
     ['64 servers (the most NATS_MAX_CLUSTER_SIZE allows)', { replicas: 64 }],
-    ['63 servers with JetStream, the largest int64 store and a memory store in decimal units', { replicas: 63, jetstream: { storage: Memory.of('9223372036854775807'), maxMemoryStore: Memory.of('1.5G') } }],
+    [
+      '63 servers with JetStream, the largest int64 store and a memory store in decimal units',
+      { replicas: 63, jetstream: { storage: Memory.of('9223372036854775807'), maxMemoryStore: Memory.of('1.5G') } },
+    ],
     ['JetStream at 7Ei, exactly', { jetstream: { storage: Memory.of('7Ei') } }],
     ['the shortest lame-duck duration nats-server allows', { lameDuckDuration: Duration.seconds(30) }],
   ] as const)('accepts the config at the bounds the props allow: %s', (name, props) => {
@@ -104,7 +115,10 @@ describeWithTool('nats-server', INSTALL, 'the generated nats.conf, checked by na
   });
 
   it('rejects a store beyond int64, which the props refuse', () => {
-    const text = emittedConfig({ jetstream: {} }).replace(/"max_file_store": \d+/, '"max_file_store": 9223372036854775808');
+    const text = emittedConfig({ jetstream: {} }).replace(
+      /"max_file_store": \d+/,
+      '"max_file_store": 9223372036854775808',
+    );
     const result = check(writeTemp(dir, 'huge-store.conf', text));
     expect(result.status).not.toBe(0);
     expect(result.stderr).toMatch(/out of the range/);
@@ -142,16 +156,24 @@ async function startServer(natsServer: string, confText: string, dir: string): P
   const pidFile = path.join(dir, 'nats.pid');
   let log = '';
   // Flags override only where the server listens and its PID file, so it runs on loopback as any user.
-  const proc = spawn(natsServer, ['-c', conf, '-a', '127.0.0.1', '-p', String(clientPort), '-m', String(monitorPort), '-P', pidFile], {
-    env: { ...process.env, SERVER_NAME: 'my-nats-0' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const proc = spawn(
+    natsServer,
+    ['-c', conf, '-a', '127.0.0.1', '-p', String(clientPort), '-m', String(monitorPort), '-P', pidFile],
+    {
+      env: { ...process.env, SERVER_NAME: 'my-nats-0' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   proc.stdout!.on('data', d => (log += d));
   proc.stderr!.on('data', d => (log += d));
   const exited = new Promise<number | null>(resolve => proc.on('exit', code => resolve(code)));
   const running = { process: proc, exited, clientPort, monitorPort, pidFile, log: () => log };
   try {
-    await waitFor(async () => (await fetch(`http://127.0.0.1:${monitorPort}/healthz`)).ok, 10000, `/healthz on port ${monitorPort}`);
+    await waitFor(
+      async () => (await fetch(`http://127.0.0.1:${monitorPort}/healthz`)).ok,
+      10000,
+      `/healthz on port ${monitorPort}`,
+    );
   } catch (e) {
     await stopServer(running);
     throw new Error(`${(e as Error).message}; server log:\n${log}`);
@@ -188,19 +210,29 @@ describeWithTool('nats-server', INSTALL, 'a live nats-server running the generat
     expect(paths).toHaveLength(3);
     for (const p of paths) {
       const res = await fetch(`http://127.0.0.1:${server!.monitorPort}${p}`);
-      expect({ path: p, status: res.status, body: await res.json() }).toEqual({ path: p, status: 200, body: { status: 'ok' } });
+      expect({ path: p, status: res.status, body: await res.json() }).toEqual({
+        path: p,
+        status: 200,
+        body: { status: 'ok' },
+      });
     }
   });
 
   it('takes its server name from the SERVER_NAME environment variable', async () => {
-    const varz = await (await fetch(`http://127.0.0.1:${server!.monitorPort}/varz`)).json() as { server_name: string };
+    const varz = (await (await fetch(`http://127.0.0.1:${server!.monitorPort}/varz`)).json()) as {
+      server_name: string;
+    };
     expect(varz.server_name).toBe('my-nats-0');
   });
 
   it('delivers a published message to a subscriber', async () => {
     let nc: Awaited<ReturnType<typeof connect>> | undefined;
     try {
-      nc = await withTimeout(connect({ servers: `nats://127.0.0.1:${server!.clientPort}`, timeout: 3000, reconnect: false }), 5000, 'connect');
+      nc = await withTimeout(
+        connect({ servers: `nats://127.0.0.1:${server!.clientPort}`, timeout: 3000, reconnect: false }),
+        5000,
+        'connect',
+      );
       const sub = nc.subscribe('pipeline.chunks', { max: 1 });
       const received = (async () => {
         for await (const m of sub) return m.string();
@@ -230,36 +262,49 @@ describeWithTool('nats-server', INSTALL, 'a live nats-server running the generat
   });
 });
 
-describeWithTool('nats-server', INSTALL, 'a live nats-server running the generated single-node JetStream config', natsServer => {
-  let dir: string;
-  let server: RunningServer | undefined;
-  const manifests = natsManifests({ jetstream: { storage: Memory.gibibytes(2) } });
-  const natsContainer = find(manifests, 'StatefulSet', 'my-nats').spec.template.spec.containers.find((c: any) => c.name === 'nats');
+describeWithTool(
+  'nats-server',
+  INSTALL,
+  'a live nats-server running the generated single-node JetStream config',
+  natsServer => {
+    let dir: string;
+    let server: RunningServer | undefined;
+    const manifests = natsManifests({ jetstream: { storage: Memory.gibibytes(2) } });
+    const natsContainer = find(manifests, 'StatefulSet', 'my-nats').spec.template.spec.containers.find(
+      (c: any) => c.name === 'nats',
+    );
 
-  beforeAll(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nats-live-js-'));
-    const conf: string = find(manifests, 'ConfigMap', 'my-nats-config').data['nats.conf'];
-    // The volume claim is mounted at /data in the pod; here the store goes to a temporary folder.
-    const storeDir = path.join(dir, 'data');
-    expect(conf).toContain('"store_dir": "/data"');
-    server = await startServer(natsServer, conf.replace('"store_dir": "/data"', `"store_dir": ${JSON.stringify(storeDir)}`), dir);
-  });
+    beforeAll(async () => {
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nats-live-js-'));
+      const conf: string = find(manifests, 'ConfigMap', 'my-nats-config').data['nats.conf'];
+      // The volume claim is mounted at /data in the pod; here the store goes to a temporary folder.
+      const storeDir = path.join(dir, 'data');
+      expect(conf).toContain('"store_dir": "/data"');
+      server = await startServer(
+        natsServer,
+        conf.replace('"store_dir": "/data"', `"store_dir": ${JSON.stringify(storeDir)}`),
+        dir,
+      );
+    });
 
-  afterAll(async () => {
-    await stopServer(server);
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+    afterAll(async () => {
+      await stopServer(server);
+      fs.rmSync(dir, { recursive: true, force: true });
+    });
 
-  it('runs JetStream with the file store limited to the claim size', async () => {
-    const jsz = await (await fetch(`http://127.0.0.1:${server!.monitorPort}/jsz`)).json() as { config: { max_storage: number } };
-    expect(jsz.config.max_storage).toBe(2 * 1024 ** 3);
-  });
+    it('runs JetStream with the file store limited to the claim size', async () => {
+      const jsz = (await (await fetch(`http://127.0.0.1:${server!.monitorPort}/jsz`)).json()) as {
+        config: { max_storage: number };
+      };
+      expect(jsz.config.max_storage).toBe(2 * 1024 ** 3);
+    });
 
-  it('answers the JetStream probe paths of the StatefulSet', async () => {
-    expect(natsContainer.livenessProbe.httpGet.path).toBe('/healthz?js-enabled-only=true');
-    for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe'].map(k => natsContainer[k].httpGet.path)) {
-      const res = await fetch(`http://127.0.0.1:${server!.monitorPort}${p}`);
-      expect({ path: p, status: res.status }).toEqual({ path: p, status: 200 });
-    }
-  });
-});
+    it('answers the JetStream probe paths of the StatefulSet', async () => {
+      expect(natsContainer.livenessProbe.httpGet.path).toBe('/healthz?js-enabled-only=true');
+      for (const p of ['startupProbe', 'readinessProbe', 'livenessProbe'].map(k => natsContainer[k].httpGet.path)) {
+        const res = await fetch(`http://127.0.0.1:${server!.monitorPort}${p}`);
+        expect({ path: p, status: res.status }).toEqual({ path: p, status: 200 });
+      }
+    });
+  },
+);

@@ -7,7 +7,19 @@ import * as yaml from 'js-yaml';
 import { NatsPipelineChart } from '../examples/nats-pipeline';
 import * as lib from '../lib';
 import {
-  Autoscaler, Cpu, DeliveryError, IntOrPercent, NatsCredentials, NatsMonitoring, NatsPipeline, NatsPipelineProps, NatsServer, PipelineStage, PipelineStageOptions, PodSecurity, UpdateStrategy,
+  Autoscaler,
+  Cpu,
+  DeliveryError,
+  IntOrPercent,
+  NatsCredentials,
+  NatsMonitoring,
+  NatsPipeline,
+  NatsPipelineProps,
+  NatsServer,
+  PipelineStage,
+  PipelineStageOptions,
+  PodSecurity,
+  UpdateStrategy,
 } from '../lib';
 import { schemaProblems } from './support/schemas';
 import { find, newChart, selects, synth } from './support/synth';
@@ -25,13 +37,17 @@ const stage = (name: string, extra: Partial<PipelineStageOptions> = {}): Pipelin
 });
 
 function pipeline(props: Partial<NatsPipelineProps> = {}, chart: Chart = newChart()) {
-  const p = new NatsPipeline(chart, 'pipeline', { stages: [stage('fetcher', { singleInstance: true }), stage('mapper'), stage('saver')], ...props });
+  const p = new NatsPipeline(chart, 'pipeline', {
+    stages: [stage('fetcher', { singleInstance: true }), stage('mapper'), stage('saver')],
+    ...props,
+  });
   return { chart, pipeline: p };
 }
 
 /** Pod templates of every workload in the output, by workload name. */
 function podTemplates(out: any[]): Array<{ name: string; labels: Record<string, string>; spec: any }> {
-  return out.filter(m => m.kind === 'Deployment' || m.kind === 'StatefulSet')
+  return out
+    .filter(m => m.kind === 'Deployment' || m.kind === 'StatefulSet')
     .map(m => ({ name: m.metadata.name, labels: m.spec.template.metadata.labels, spec: m.spec.template.spec }));
 }
 
@@ -39,8 +55,13 @@ function podTemplates(out: any[]): Array<{ name: string; labels: Record<string, 
 function podsAllowedOn(policy: any, out: any[], port: number): string[] {
   const rules = policy.spec.ingress.filter((r: any) => r.ports.some((p: any) => p.port === port));
   return podTemplates(out)
-    .filter(w => rules.some((r: any) => r.from.some((f: any) => f.podSelector && !f.namespaceSelector && selects(f.podSelector.matchLabels, w.labels))))
-    .map(w => w.name).sort();
+    .filter(w =>
+      rules.some((r: any) =>
+        r.from.some((f: any) => f.podSelector && !f.namespaceSelector && selects(f.podSelector.matchLabels, w.labels)),
+      ),
+    )
+    .map(w => w.name)
+    .sort();
 }
 
 describe('nats-pipeline example chart (second seed)', () => {
@@ -50,15 +71,26 @@ describe('nats-pipeline example chart (second seed)', () => {
 
   test('keeps the course names: three Deployments, the my-nats release, monitoring-nats and the dashboard', () => {
     const names = example().out.map(m => `${m.kind}/${m.metadata.name}`);
-    expect(names).toEqual(expect.arrayContaining([
-      'Deployment/fetcher-dep', 'Deployment/mapper-dep', 'Deployment/saver-dep',
-      'Service/my-nats', 'StatefulSet/my-nats', 'ServiceMonitor/monitoring-nats', 'ConfigMap/my-nats-dashboard',
-    ]));
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'Deployment/fetcher-dep',
+        'Deployment/mapper-dep',
+        'Deployment/saver-dep',
+        'Service/my-nats',
+        'StatefulSet/my-nats',
+        'ServiceMonitor/monitoring-nats',
+        'ConfigMap/my-nats-dashboard',
+      ]),
+    );
   });
 
   test('the course values: replicas 1/10/1, the course images, container names and app labels', () => {
     const { out } = example();
-    for (const [name, replicas] of [['fetcher', 1], ['mapper', 10], ['saver', 1]] as const) {
+    for (const [name, replicas] of [
+      ['fetcher', 1],
+      ['mapper', 10],
+      ['saver', 1],
+    ] as const) {
       const d = find(out, 'Deployment', `${name}-dep`);
       expect(d.spec.replicas).toBe(replicas);
       const c = d.spec.template.spec.containers[0];
@@ -91,7 +123,10 @@ describe('nats-pipeline example chart (second seed)', () => {
     for (const name of ['fetcher-dep', 'mapper-dep', 'saver-dep']) {
       const spec = find(out, 'Deployment', name).spec.template.spec;
       expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000 });
-      expect(spec.containers[0].securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } });
+      expect(spec.containers[0].securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+      });
     }
   });
 
@@ -109,7 +144,10 @@ describe('nats-pipeline example chart (second seed)', () => {
 
   test('the ServiceMonitor carries the Prometheus release label and scrapes /metrics every 10s', () => {
     const sm = find(example().out, 'ServiceMonitor', 'monitoring-nats');
-    expect(sm.metadata).toMatchObject({ namespace: 'prometheus', labels: { release: 'prometheus-operator-1593782473' } });
+    expect(sm.metadata).toMatchObject({
+      namespace: 'prometheus',
+      labels: { release: 'prometheus-operator-1593782473' },
+    });
     expect(sm.spec.endpoints).toEqual([{ port: 'metrics', path: '/metrics', interval: '10s' }]);
   });
 
@@ -118,7 +156,11 @@ describe('nats-pipeline example chart (second seed)', () => {
     const sm = find(out, 'ServiceMonitor', 'monitoring-nats');
     const services = out.filter(m => m.kind === 'Service');
     const namespaceOf = (m: any) => m.metadata.namespace ?? 'default';
-    const selected = services.filter(s => selects(sm.spec.selector.matchLabels, s.metadata.labels) && sm.spec.namespaceSelector.matchNames.includes(namespaceOf(s)));
+    const selected = services.filter(
+      s =>
+        selects(sm.spec.selector.matchLabels, s.metadata.labels) &&
+        sm.spec.namespaceSelector.matchNames.includes(namespaceOf(s)),
+    );
     expect(selected.map(s => s.metadata.name)).toEqual(['my-nats']);
     const port = selected[0].spec.ports.find((p: any) => p.name === sm.spec.endpoints[0].port);
     expect(port).toBeDefined();
@@ -131,12 +173,18 @@ describe('nats-pipeline example chart (second seed)', () => {
     const { out } = example();
     const policy = find(out, 'NetworkPolicy');
     expect(policy.spec.policyTypes).toEqual(['Ingress']);
-    expect(podTemplates(out).filter(w => selects(policy.spec.podSelector.matchLabels, w.labels)).map(w => w.name)).toEqual(['my-nats']);
+    expect(
+      podTemplates(out)
+        .filter(w => selects(policy.spec.podSelector.matchLabels, w.labels))
+        .map(w => w.name),
+    ).toEqual(['my-nats']);
     expect(podsAllowedOn(policy, out, 4222)).toEqual(['fetcher-dep', 'mapper-dep', 'saver-dep']);
     expect(podsAllowedOn(policy, out, 6222)).toEqual(['my-nats']);
     expect(podsAllowedOn(policy, out, 7777)).toEqual([]);
     const metricsRules = policy.spec.ingress.filter((r: any) => r.ports.some((p: any) => p.port === 7777));
-    expect(metricsRules.flatMap((r: any) => r.from)).toEqual([{ namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'prometheus' } } }]);
+    expect(metricsRules.flatMap((r: any) => r.from)).toEqual([
+      { namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'prometheus' } } },
+    ]);
     expect(policy.spec.ingress.flatMap((r: any) => r.ports.map((p: any) => p.port)).sort()).toEqual([4222, 6222, 7777]);
   });
 
@@ -164,23 +212,34 @@ describe('nats-pipeline example chart (second seed)', () => {
 
 describe('NatsPipeline', () => {
   test('a scalable stage accepts an Autoscaler, which then owns its replica count', () => {
-    const { chart, pipeline: p } = pipeline({ stages: [stage('mapper', { resources: { cpu: { request: Cpu.millis(100) } } })] });
+    const { chart, pipeline: p } = pipeline({
+      stages: [stage('mapper', { resources: { cpu: { request: Cpu.millis(100) } } })],
+    });
     new Autoscaler(chart, 'hpa', { target: p.stage('mapper'), maxReplicas: 10 });
     const out = synth(chart);
     expect(find(out, 'Deployment', 'mapper').spec.replicas).toBeUndefined();
-    expect(find(out, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'Deployment', name: 'mapper' });
+    expect(find(out, 'HorizontalPodAutoscaler').spec.scaleTargetRef).toEqual({
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      name: 'mapper',
+    });
   });
 
   test('stages keep the declared order', () => {
     const { chart } = pipeline({ stages: [stage('saver'), stage('fetcher'), stage('mapper')] });
-    expect(synth(chart).filter(m => m.kind === 'Deployment').map(m => m.metadata.name)).toEqual(['saver', 'fetcher', 'mapper']);
+    expect(
+      synth(chart)
+        .filter(m => m.kind === 'Deployment')
+        .map(m => m.metadata.name),
+    ).toEqual(['saver', 'fetcher', 'mapper']);
   });
 
   test('with serverUrl the stages use that URL and no server, Service or NetworkPolicy is rendered', () => {
     const { chart, pipeline: p } = pipeline({ serverUrl: 'nats://nats.shared:4222' });
     const out = synth(chart);
     expect(out.map(m => m.kind)).toEqual(['Deployment', 'Deployment', 'Deployment']);
-    for (const d of out) expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'NATS_URL', value: 'nats://nats.shared:4222' }]);
+    for (const d of out)
+      expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'NATS_URL', value: 'nats://nats.shared:4222' }]);
     expect(p.server).toBeUndefined();
     expect(p.networkPolicy).toBeUndefined();
   });
@@ -199,23 +258,39 @@ describe('NatsPipeline', () => {
     expect(off.some(m => m.kind === 'ServiceMonitor')).toBe(true);
   });
 
-  test('a PipelineStage works on its own with a NatsServer\'s URL', () => {
+  test("a PipelineStage works on its own with a NatsServer's URL", () => {
     const chart = newChart();
     const server = new NatsServer(chart, 'nats', { name: 'bus' });
-    new PipelineStage(chart, 'worker', { name: 'worker', image: 'example/worker:2.1', natsUrl: server.url, natsUrlEnv: 'BUS_URL' });
-    expect(find(synth(chart), 'Deployment', 'worker').spec.template.spec.containers[0].env).toEqual([{ name: 'BUS_URL', value: 'nats://bus:4222' }]);
+    new PipelineStage(chart, 'worker', {
+      name: 'worker',
+      image: 'example/worker:2.1',
+      natsUrl: server.url,
+      natsUrlEnv: 'BUS_URL',
+    });
+    expect(find(synth(chart), 'Deployment', 'worker').spec.template.spec.containers[0].env).toEqual([
+      { name: 'BUS_URL', value: 'nats://bus:4222' },
+    ]);
   });
 
   test('a stage may be called server, monitoring or dashboard (the ids of the other children)', () => {
-    const { chart } = pipeline({ stages: [stage('server'), stage('monitoring'), stage('dashboard')], monitoring: { prometheusLabels: { release: 'kps' } } });
-    expect(synth(chart).filter(m => m.kind === 'Deployment').map(m => m.metadata.name)).toEqual(['server', 'monitoring', 'dashboard']);
+    const { chart } = pipeline({
+      stages: [stage('server'), stage('monitoring'), stage('dashboard')],
+      monitoring: { prometheusLabels: { release: 'kps' } },
+    });
+    expect(
+      synth(chart)
+        .filter(m => m.kind === 'Deployment')
+        .map(m => m.metadata.name),
+    ).toEqual(['server', 'monitoring', 'dashboard']);
   });
 
-  test('a stage may share the server\'s name when the two use different app label keys', () => {
+  test("a stage may share the server's name when the two use different app label keys", () => {
     const { chart } = pipeline({ stages: [stage('nats', { labelKeys: { app: 'app' } })] });
     const out = synth(chart);
     const server = find(out, 'StatefulSet', 'nats');
-    expect(selects(server.spec.selector.matchLabels, find(out, 'Deployment', 'nats').spec.template.metadata.labels)).toBe(false);
+    expect(
+      selects(server.spec.selector.matchLabels, find(out, 'Deployment', 'nats').spec.template.metadata.labels),
+    ).toBe(false);
   });
 
   test('a user-given env stays next to NATS_URL', () => {
@@ -230,7 +305,10 @@ describe('NatsPipeline', () => {
     const { chart } = pipeline({
       serverUrl: 'tls://nats.messaging.svc:4222',
       credentials: NatsCredentials.fromSecret('nats-auth', { userKey: 'username' }),
-      stages: [stage('fetcher'), stage('mapper', { credentials: NatsCredentials.credsFile('mapper-creds', { key: 'mapper.creds' }) })],
+      stages: [
+        stage('fetcher'),
+        stage('mapper', { credentials: NatsCredentials.credsFile('mapper-creds', { key: 'mapper.creds' }) }),
+      ],
     });
     const out = synth(chart);
     expect(find(out, 'Deployment', 'fetcher').spec.template.spec.containers[0].env).toEqual([
@@ -248,24 +326,56 @@ describe('NatsPipeline', () => {
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'nats-creds', mountPath: '/etc/nats-creds', readOnly: true },
     ]);
-    expect(mapper.volumes).toContainEqual({ name: 'nats-creds', secret: { secretName: 'mapper-creds', items: [{ key: 'mapper.creds', path: 'nats.creds' }] } });
+    expect(mapper.volumes).toContainEqual({
+      name: 'nats-creds',
+      secret: { secretName: 'mapper-creds', items: [{ key: 'mapper.creds', path: 'nats.creds' }] },
+    });
     // Still the restricted profile.
-    expect(mapper.containers[0].securityContext).toMatchObject({ readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runAsNonRoot: true });
+    expect(mapper.containers[0].securityContext).toMatchObject({
+      readOnlyRootFilesystem: true,
+      allowPrivilegeEscalation: false,
+      runAsNonRoot: true,
+    });
     expect(schemaProblems(out)).toEqual([]);
   });
 
   test.each([
-    'nats://my-nats:4222', 'tls://nats.messaging.svc.cluster.local:4222', 'nats://my-nats', 'nats://10.0.0.5:4222', 'nats://[fd00::1]:4222', 'nats://nats:65535',
+    'nats://my-nats:4222',
+    'tls://nats.messaging.svc.cluster.local:4222',
+    'nats://my-nats',
+    'nats://10.0.0.5:4222',
+    'nats://[fd00::1]:4222',
+    'nats://nats:65535',
   ])('accepts the NATS URL %s', url => {
-    expect(find(synth(pipeline({ serverUrl: url, stages: [stage('mapper')] }).chart), 'Deployment', 'mapper').spec.template.spec.containers[0].env).toEqual([{ name: 'NATS_URL', value: url }]);
+    expect(
+      find(synth(pipeline({ serverUrl: url, stages: [stage('mapper')] }).chart), 'Deployment', 'mapper').spec.template
+        .spec.containers[0].env,
+    ).toEqual([{ name: 'NATS_URL', value: url }]);
   });
 
   test.each([
-    'nats://', 'nats://my_nats:4222', 'NATS://nats:4222', 'wss://nats:443', 'http://nats:4222', 'nats://nats:0', 'nats://nats:4222/', 'nats://nats:4222?x=1',
-    'nats://999.1.1.1:4222', 'nats://[zz::1]:4222', 'nats://a:4222,nats://b:4222', ' nats://nats:4222', 'nats://nats:+4222',
+    'nats://',
+    'nats://my_nats:4222',
+    'NATS://nats:4222',
+    'wss://nats:443',
+    'http://nats:4222',
+    'nats://nats:0',
+    'nats://nats:4222/',
+    'nats://nats:4222?x=1',
+    'nats://999.1.1.1:4222',
+    'nats://[zz::1]:4222',
+    'nats://a:4222,nats://b:4222',
+    ' nats://nats:4222',
+    'nats://nats:+4222',
   ])('refuses the NATS URL %s', url => {
-    expect(() => pipeline({ serverUrl: url })).toThrow(new DeliveryError('test/pipeline', 'serverUrl', url,
-      'must be a NATS URL: nats:// or tls://, a host name or IP address and an optional port from 1 to 65535, nothing else, e.g. "nats://my-nats:4222"').message);
+    expect(() => pipeline({ serverUrl: url })).toThrow(
+      new DeliveryError(
+        'test/pipeline',
+        'serverUrl',
+        url,
+        'must be a NATS URL: nats:// or tls://, a host name or IP address and an optional port from 1 to 65535, nothing else, e.g. "nats://my-nats:4222"',
+      ).message,
+    );
   });
 
   test.each([
@@ -279,50 +389,72 @@ describe('NatsPipeline', () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).toBe(`test/pipeline: 'serverUrl' is ${JSON.stringify(shown)}: must not carry credentials (they would sit in plain text in the manifests): keep them in a Secret and give credentials: NatsCredentials.fromSecret("<secret>") or NatsCredentials.credsFile("<secret>")`);
+    expect(message).toBe(
+      `test/pipeline: 'serverUrl' is ${JSON.stringify(shown)}: must not carry credentials (they would sit in plain text in the manifests): keep them in a Secret and give credentials: NatsCredentials.fromSecret("<secret>") or NatsCredentials.credsFile("<secret>")`,
+    );
   });
 
   describe('fails if', () => {
     test('fails if a single-instance stage is given an Autoscaler', () => {
       const { chart, pipeline: p } = pipeline();
       expect(() => new Autoscaler(chart, 'hpa', { target: p.stage('fetcher'), maxReplicas: 3 })).toThrow(
-        /^test\/hpa: 'target' is construct test\/pipeline\/fetcher: runs a fixed number of pods \(declared single-instance\) and cannot be autoscaled/);
+        /^test\/hpa: 'target' is construct test\/pipeline\/fetcher: runs a fixed number of pods \(declared single-instance\) and cannot be autoscaled/,
+      );
     });
 
     test('fails if a single-instance stage is given more than one replica', () => {
       expect(() => pipeline({ stages: [stage('fetcher', { singleInstance: true, replicas: 2 })] })).toThrow(
-        /^test\/pipeline\/fetcher: 'replicas' is 2: must be 1: the stage is declared singleInstance/);
+        /^test\/pipeline\/fetcher: 'replicas' is 2: must be 1: the stage is declared singleInstance/,
+      );
     });
 
     test('fails if a single-instance stage rolls out with a surge pod', () => {
-      expect(() => pipeline({ stages: [stage('fetcher', { singleInstance: true, strategy: UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.count(1) }) })] })).toThrow(
-        /^test\/pipeline\/fetcher: 'strategy.maxSurge' is 1: must be 0 for a singleInstance stage/);
+      expect(() =>
+        pipeline({
+          stages: [
+            stage('fetcher', {
+              singleInstance: true,
+              strategy: UpdateStrategy.rollingUpdate({ maxSurge: IntOrPercent.count(1) }),
+            }),
+          ],
+        }),
+      ).toThrow(/^test\/pipeline\/fetcher: 'strategy.maxSurge' is 1: must be 0 for a singleInstance stage/);
     });
 
     test('fails if serverUrl comes with server props, naming exactly those props', () => {
       const run = () => pipeline({ serverUrl: 'nats://nats.shared:4222', server: { replicas: 3, jetstream: {} } });
-      expect(run).toThrow(/^test\/pipeline: 'serverUrl' is "nats:\/\/nats.shared:4222": cannot be combined with server.replicas, server.jetstream: they shape/);
-      expect(() => pipeline({ serverUrl: 'nats://nats.shared:4222', monitoring: { prometheusLabels: { release: 'kps' } } })).toThrow(
-        /'serverUrl' is "nats:\/\/nats.shared:4222": cannot be combined with monitoring:/);
+      expect(run).toThrow(
+        /^test\/pipeline: 'serverUrl' is "nats:\/\/nats.shared:4222": cannot be combined with server.replicas, server.jetstream: they shape/,
+      );
+      expect(() =>
+        pipeline({ serverUrl: 'nats://nats.shared:4222', monitoring: { prometheusLabels: { release: 'kps' } } }),
+      ).toThrow(/'serverUrl' is "nats:\/\/nats.shared:4222": cannot be combined with monitoring:/);
     });
 
     test('fails if monitoring is on without the Prometheus selector label', () => {
       expect(() => pipeline({ monitoring: { prometheusLabels: {} } })).toThrow(
-        /^test\/pipeline\/Monitoring: 'prometheusLabels' is \{\}: must hold the label\(s\) the Prometheus instance selects ServiceMonitors on/);
+        /^test\/pipeline\/Monitoring: 'prometheusLabels' is \{\}: must hold the label\(s\) the Prometheus instance selects ServiceMonitors on/,
+      );
     });
 
     test('fails if two stages share a name', () => {
       expect(() => pipeline({ stages: [stage('fetcher'), stage('mapper'), stage('mapper')] })).toThrow(
-        /^test\/pipeline: 'stages\[2\].name' is "mapper": must be unique: stages\[1\] already uses it/);
+        /^test\/pipeline: 'stages\[2\].name' is "mapper": must be unique: stages\[1\] already uses it/,
+      );
     });
 
     test('fails if two stages share a Deployment name', () => {
-      expect(() => pipeline({ stages: [stage('fetcher', { deploymentName: 'worker' }), stage('mapper', { deploymentName: 'worker' })] })).toThrow(
-        /^test\/pipeline: 'stages\[1\].deploymentName' is "worker": must be unique/);
+      expect(() =>
+        pipeline({
+          stages: [stage('fetcher', { deploymentName: 'worker' }), stage('mapper', { deploymentName: 'worker' })],
+        }),
+      ).toThrow(/^test\/pipeline: 'stages\[1\].deploymentName' is "worker": must be unique/);
     });
 
     test('fails if a stage name is not a DNS label, before it could clash with another child', () => {
-      expect(() => pipeline({ stages: [stage('Server')] })).toThrow(/^test\/pipeline: 'stages\[0\].name' is "Server": must be a DNS-1123 label/);
+      expect(() => pipeline({ stages: [stage('Server')] })).toThrow(
+        /^test\/pipeline: 'stages\[0\].name' is "Server": must be a DNS-1123 label/,
+      );
     });
 
     test('fails if there are no stages', () => {
@@ -331,27 +463,44 @@ describe('NatsPipeline', () => {
 
     test('fails if a stage sets NATS_URL itself', () => {
       expect(() => pipeline({ stages: [stage('mapper', { env: { NATS_URL: 'nats://elsewhere:4222' } })] })).toThrow(
-        /^test\/pipeline\/mapper: 'env.NATS_URL' is "nats:\/\/elsewhere:4222": must be left out: the stage sets NATS_URL/);
+        /^test\/pipeline\/mapper: 'env.NATS_URL' is "nats:\/\/elsewhere:4222": must be left out: the stage sets NATS_URL/,
+      );
     });
 
     test('fails if serverUrl is not a NATS URL', () => {
-      expect(() => pipeline({ serverUrl: 'http://nats:4222' })).toThrow(/^test\/pipeline: 'serverUrl' is "http:\/\/nats:4222": must be a NATS URL/);
+      expect(() => pipeline({ serverUrl: 'http://nats:4222' })).toThrow(
+        /^test\/pipeline: 'serverUrl' is "http:\/\/nats:4222": must be a NATS URL/,
+      );
     });
 
     test('fails if an autoscaled stage also sets replicas', () => {
-      const { chart, pipeline: p } = pipeline({ stages: [stage('mapper', { replicas: 10, resources: { cpu: { request: Cpu.millis(100) } } })] });
+      const { chart, pipeline: p } = pipeline({
+        stages: [stage('mapper', { replicas: 10, resources: { cpu: { request: Cpu.millis(100) } } })],
+      });
       new Autoscaler(chart, 'hpa', { target: p.stage('mapper'), maxReplicas: 10 });
-      expect(() => synth(chart)).toThrow(/\[test\/pipeline\/mapper\] 'replicas' is 10: must be left unset: test\/hpa owns the replica count/);
+      expect(() => synth(chart)).toThrow(
+        /\[test\/pipeline\/mapper\] 'replicas' is 10: must be left unset: test\/hpa owns the replica count/,
+      );
     });
 
     test('fails if a stage is named like the server, whose selectors would take its pods for NATS servers', () => {
-      expect(() => pipeline({ stages: [stage('fetcher'), stage('nats')] })).toThrow(new DeliveryError('test/pipeline', 'stages[1].name', 'nats',
-        'must differ from the NATS server\'s name: the server\'s StatefulSet, Services, PodDisruptionBudget and NetworkPolicy select pods labelled app.kubernetes.io/name=nats, and would take the stage\'s pods for NATS servers').message);
-      expect(() => pipeline({ stages: [stage('my-nats')], server: { name: 'my-nats' } })).toThrow(/^test\/pipeline: 'stages\[0\].name' is "my-nats": must differ from the NATS server's name/);
+      expect(() => pipeline({ stages: [stage('fetcher'), stage('nats')] })).toThrow(
+        new DeliveryError(
+          'test/pipeline',
+          'stages[1].name',
+          'nats',
+          "must differ from the NATS server's name: the server's StatefulSet, Services, PodDisruptionBudget and NetworkPolicy select pods labelled app.kubernetes.io/name=nats, and would take the stage's pods for NATS servers",
+        ).message,
+      );
+      expect(() => pipeline({ stages: [stage('my-nats')], server: { name: 'my-nats' } })).toThrow(
+        /^test\/pipeline: 'stages\[0\].name' is "my-nats": must differ from the NATS server's name/,
+      );
     });
 
     test('fails if asked for a stage it does not have', () => {
-      expect(() => pipeline().pipeline.stage('loader')).toThrow(/^test\/pipeline: 'stage' is "loader": must be one of the pipeline's stages: fetcher, mapper, saver/);
+      expect(() => pipeline().pipeline.stage('loader')).toThrow(
+        /^test\/pipeline: 'stage' is "loader": must be one of the pipeline's stages: fetcher, mapper, saver/,
+      );
     });
   });
 });
@@ -363,7 +512,7 @@ describe('NatsMonitoring on its own', () => {
     return { chart, monitoring, out: synth(chart) };
   }
 
-  test('defaults: named after the server, in the chart\'s namespace, scraping every 30s', () => {
+  test("defaults: named after the server, in the chart's namespace, scraping every 30s", () => {
     const { out } = monitored(new Chart(Testing.app(), 'c', { namespace: 'messaging' }));
     const sm = find(out, 'ServiceMonitor', 'bus-monitoring');
     expect(sm.metadata).toMatchObject({ namespace: 'messaging', labels: { release: 'kps' } });
@@ -377,22 +526,31 @@ describe('NatsMonitoring on its own', () => {
     const sm = find(out, 'ServiceMonitor');
     const services = out.filter(m => m.kind === 'Service');
     expect(services.map(s => s.metadata.name)).toEqual(['bus', 'bus-headless']);
-    expect(services.filter(s => selects(sm.spec.selector.matchLabels, s.metadata.labels)).map(s => s.metadata.name)).toEqual(['bus']);
+    expect(
+      services.filter(s => selects(sm.spec.selector.matchLabels, s.metadata.labels)).map(s => s.metadata.name),
+    ).toEqual(['bus']);
   });
 
   describe('fails if', () => {
     test('fails if the scrape interval is below a second', () => {
       const chart = newChart();
       const server = new NatsServer(chart, 'nats');
-      expect(() => new NatsMonitoring(chart, 'monitoring', { server, prometheusLabels: { release: 'kps' }, interval: Duration.millis(500) })).toThrow(
-        /^test\/monitoring: 'interval' is "500ms": must be a whole number of seconds from 1 to 2147483647$/);
+      expect(
+        () =>
+          new NatsMonitoring(chart, 'monitoring', {
+            server,
+            prometheusLabels: { release: 'kps' },
+            interval: Duration.millis(500),
+          }),
+      ).toThrow(/^test\/monitoring: 'interval' is "500ms": must be a whole number of seconds from 1 to 2147483647$/);
     });
 
     test('fails if a Prometheus label key is not a label key', () => {
       const chart = newChart();
       const server = new NatsServer(chart, 'nats');
       expect(() => new NatsMonitoring(chart, 'monitoring', { server, prometheusLabels: { 'bad key': 'x' } })).toThrow(
-        /^test\/monitoring: 'prometheusLabels' is "bad key": must be a label key/);
+        /^test\/monitoring: 'prometheusLabels' is "bad key": must be a label key/,
+      );
     });
   });
 });
@@ -410,8 +568,11 @@ describe('docs/guide/nats-pipeline.md', () => {
         manifests = this.charts.flatMap(c => Testing.synth(c));
       }
     }
-    const modules: Record<string, unknown> = { 'cdk8s': { ...cdk8s, App: CapturingApp }, 'cdk8s-delivery': lib };
-    const { code } = transformSync(source!, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+    const modules: Record<string, unknown> = { cdk8s: { ...cdk8s, App: CapturingApp }, 'cdk8s-delivery': lib };
+    const { code } = transformSync(source!, {
+      jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+      module: { type: 'commonjs' },
+    });
     new Function('require', 'exports', code)((name: string) => modules[name], {});
     expect(manifests).toBeDefined();
     return manifests!;
@@ -421,12 +582,16 @@ describe('docs/guide/nats-pipeline.md', () => {
     const out = runGuideExample();
     const excerpt = /<summary>The mapper stage[\s\S]*?```yaml\n([\s\S]*?)```/.exec(guide)?.[1];
     const docs = yaml.loadAll(excerpt!) as any[];
-    expect(docs.map(d => `${d.kind}/${d.metadata.name}`)).toEqual(['Deployment/mapper', 'Service/orders-nats', 'ServiceMonitor/orders-nats-monitoring']);
+    expect(docs.map(d => `${d.kind}/${d.metadata.name}`)).toEqual([
+      'Deployment/mapper',
+      'Service/orders-nats',
+      'ServiceMonitor/orders-nats-monitoring',
+    ]);
     for (const doc of docs) expect(find(out, doc.kind, doc.metadata.name)).toMatchObject(doc);
     expect(find(out, 'Deployment', 'mapper').spec.replicas).toBeUndefined();
   });
 
-  test('the nats.conf shown is the ConfigMap\'s, and the object list matches the output', () => {
+  test("the nats.conf shown is the ConfigMap's, and the object list matches the output", () => {
     const out = runGuideExample();
     const shownConf = /```json\n([\s\S]*?)```/.exec(guide)?.[1];
     expect(find(out, 'ConfigMap', 'orders-nats-config').data['nats.conf']).toBe(shownConf!.trimEnd());

@@ -40,7 +40,10 @@ describe('NatsServer', () => {
     expect(server.url).toBe('nats://my-nats:4222');
     const svc = find(out, 'Service', 'my-nats');
     expect(svc.spec.type).toBe('ClusterIP');
-    expect(svc.spec.ports.map((p: any) => [p.name, p.port])).toEqual([['client', 4222], ['metrics', 7777]]);
+    expect(svc.spec.ports.map((p: any) => [p.name, p.port])).toEqual([
+      ['client', 4222],
+      ['metrics', 7777],
+    ]);
   });
 
   test('both Services select the server pods, and their target ports are ports the containers declare', () => {
@@ -55,7 +58,7 @@ describe('NatsServer', () => {
     expect(declared.sort()).toEqual(['client', 'cluster', 'metrics', 'monitor']);
   });
 
-  test('the headless Service publishes not-ready pods and is the StatefulSet\'s serviceName', () => {
+  test("the headless Service publishes not-ready pods and is the StatefulSet's serviceName", () => {
     const { out } = build({ replicas: 3 });
     const headless = find(out, 'Service', 'my-nats-headless');
     expect(headless.spec.clusterIP).toBe('None');
@@ -82,18 +85,26 @@ describe('NatsServer', () => {
     expect(conf(build({ replicas: 2 }).out).cluster.routes).toHaveLength(2);
   });
 
-  test('for any replica count, the routes are exactly the StatefulSet pods\' DNS names under its serviceName', () => {
-    fc.assert(fc.property(fc.integer({ min: 2, max: 25 }), replicas => {
-      const { out } = build({ replicas });
-      const sts = find(out, 'StatefulSet', 'my-nats');
-      const podHosts = Array.from({ length: sts.spec.replicas }, (_, i) => `${sts.metadata.name}-${i}.${sts.spec.serviceName}`);
-      const routeHosts = conf(out).cluster.routes.map((r: string) => new URL(r)).map((u: URL) => {
-        expect(u.protocol).toBe('nats:');
-        expect(u.port).toBe('6222');
-        return u.hostname;
-      });
-      expect(routeHosts).toEqual(podHosts);
-    }), { numRuns: 30 });
+  test("for any replica count, the routes are exactly the StatefulSet pods' DNS names under its serviceName", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 2, max: 25 }), replicas => {
+        const { out } = build({ replicas });
+        const sts = find(out, 'StatefulSet', 'my-nats');
+        const podHosts = Array.from(
+          { length: sts.spec.replicas },
+          (_, i) => `${sts.metadata.name}-${i}.${sts.spec.serviceName}`,
+        );
+        const routeHosts = conf(out)
+          .cluster.routes.map((r: string) => new URL(r))
+          .map((u: URL) => {
+            expect(u.protocol).toBe('nats:');
+            expect(u.port).toBe('6222');
+            return u.hostname;
+          });
+        expect(routeHosts).toEqual(podHosts);
+      }),
+      { numRuns: 30 },
+    );
   });
 
   test('nats.conf sets the client and monitor ports, the server name from the pod name and lame-duck timing', () => {
@@ -105,7 +116,9 @@ describe('NatsServer', () => {
       lame_duck_duration: '30s',
       lame_duck_grace_period: '10s',
     });
-    expect(container(out, 'nats').env).toEqual([{ name: 'SERVER_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }]);
+    expect(container(out, 'nats').env).toEqual([
+      { name: 'SERVER_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+    ]);
     // The config file the server is started with is the ConfigMap's key, mounted from that ConfigMap.
     const nats = container(out, 'nats');
     const configFile = nats.args[nats.args.indexOf('--config') + 1];
@@ -116,12 +129,21 @@ describe('NatsServer', () => {
   });
 
   test('JetStream stores on a ReadWriteOnce volume claim mounted where nats.conf points, sized by the prop', () => {
-    const { out } = build({ replicas: 3, jetstream: { storage: Memory.gibibytes(5), storageClass: 'fast-ssd', maxMemoryStore: Memory.mebibytes(512) } });
+    const { out } = build({
+      replicas: 3,
+      jetstream: { storage: Memory.gibibytes(5), storageClass: 'fast-ssd', maxMemoryStore: Memory.mebibytes(512) },
+    });
     const sts = find(out, 'StatefulSet', 'my-nats');
-    expect(sts.spec.volumeClaimTemplates).toEqual([{
-      metadata: { name: 'jetstream' },
-      spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'fast-ssd', resources: { requests: { storage: '5Gi' } } },
-    }]);
+    expect(sts.spec.volumeClaimTemplates).toEqual([
+      {
+        metadata: { name: 'jetstream' },
+        spec: {
+          accessModes: ['ReadWriteOnce'],
+          storageClassName: 'fast-ssd',
+          resources: { requests: { storage: '5Gi' } },
+        },
+      },
+    ]);
     const js = conf(out).jetstream;
     const mount = container(out, 'nats').volumeMounts.find((m: any) => m.name === 'jetstream');
     expect(js.store_dir).toBe(mount.mountPath);
@@ -161,26 +183,50 @@ describe('NatsServer', () => {
   test('the exporter sidecar serves /metrics on the port named metrics, scraping the monitor port', () => {
     const metrics = container(build().out, 'metrics');
     expect(metrics.ports).toEqual([{ name: 'metrics', containerPort: 7777 }]);
-    expect(metrics.args).toEqual(expect.arrayContaining(['-port=7777', '-prefix=nats', '-varz', '-connz', '-routez', '-subz', 'http://localhost:8222/']));
+    expect(metrics.args).toEqual(
+      expect.arrayContaining([
+        '-port=7777',
+        '-prefix=nats',
+        '-varz',
+        '-connz',
+        '-routez',
+        '-subz',
+        'http://localhost:8222/',
+      ]),
+    );
   });
 
   test('pins both images by tag and lets them be replaced', () => {
     const { out } = build();
     expect(container(out, 'nats').image).toMatch(/^nats:\d+\.\d+\.\d+-alpine$/);
     expect(container(out, 'metrics').image).toMatch(/^natsio\/prometheus-nats-exporter:\d+\.\d+\.\d+$/);
-    const custom = build({ image: 'registry.local/nats:2.10.22-alpine', exporterImage: 'registry.local/exporter:0.16.0' }).out;
+    const custom = build({
+      image: 'registry.local/nats:2.10.22-alpine',
+      exporterImage: 'registry.local/exporter:0.16.0',
+    }).out;
     expect(container(custom, 'nats').image).toBe('registry.local/nats:2.10.22-alpine');
     expect(container(custom, 'metrics').image).toBe('registry.local/exporter:0.16.0');
   });
 
   test('runs both containers under the restricted profile as a non-root user that owns the volumes', () => {
     const spec = podSpec(build({ jetstream: {} }).out);
-    expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, runAsUser: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } });
+    expect(spec.securityContext).toMatchObject({
+      runAsNonRoot: true,
+      runAsUser: 1000,
+      fsGroup: 1000,
+      seccompProfile: { type: 'RuntimeDefault' },
+    });
     expect(spec.automountServiceAccountToken).toBe(false);
     for (const c of spec.containers) {
-      expect(c.securityContext).toMatchObject({ allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, runAsNonRoot: true, readOnlyRootFilesystem: true });
+      expect(c.securityContext).toMatchObject({
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'] },
+        runAsNonRoot: true,
+        readOnlyRootFilesystem: true,
+      });
     }
-    for (const v of spec.volumes) expect(Object.keys(v).filter(k => k !== 'name')).toEqual([expect.stringMatching(/^(configMap|emptyDir)$/)]);
+    for (const v of spec.volumes)
+      expect(Object.keys(v).filter(k => k !== 'name')).toEqual([expect.stringMatching(/^(configMap|emptyDir)$/)]);
     const custom = podSpec(build({ security: PodSecurity.restricted({ runAsUser: 4242 }) }).out);
     expect(custom.securityContext.runAsUser).toBe(4242);
   });
@@ -189,12 +235,16 @@ describe('NatsServer', () => {
     const { out } = build({ replicas: 3 });
     const pdb = find(out, 'PodDisruptionBudget', 'my-nats');
     expect(pdb.spec.maxUnavailable).toBe(1);
-    expect(selects(pdb.spec.selector.matchLabels, find(out, 'StatefulSet', 'my-nats').spec.template.metadata.labels)).toBe(true);
-    expect(podSpec(out).topologySpreadConstraints).toEqual([expect.objectContaining({ topologyKey: 'kubernetes.io/hostname', maxSkew: 1 })]);
+    expect(
+      selects(pdb.spec.selector.matchLabels, find(out, 'StatefulSet', 'my-nats').spec.template.metadata.labels),
+    ).toBe(true);
+    expect(podSpec(out).topologySpreadConstraints).toEqual([
+      expect.objectContaining({ topologyKey: 'kubernetes.io/hostname', maxSkew: 1 }),
+    ]);
     expect(podSpec(build().out).topologySpreadConstraints).toBeUndefined();
   });
 
-  test('takes the chart\'s namespace', () => {
+  test("takes the chart's namespace", () => {
     const chart = new Chart(Testing.app(), 'c', { namespace: 'messaging' });
     expect(new NatsServer(chart, 'nats').namespace).toBe('messaging');
     expect(new NatsServer(newChart(), 'nats').namespace).toBe('default');
@@ -216,37 +266,51 @@ describe('NatsServer', () => {
 
   describe('fails if', () => {
     test('fails if JetStream runs on an even number of servers (RAFT quorum)', () => {
-      expect(() => build({ replicas: 2, jetstream: {} })).toThrow(/^test\/nats: 'replicas' is 2: must be odd with JetStream/);
-      expect(() => build({ replicas: 4, jetstream: {} })).toThrow(/'replicas' is 4: .*no more failures with 4 servers than with 3/);
+      expect(() => build({ replicas: 2, jetstream: {} })).toThrow(
+        /^test\/nats: 'replicas' is 2: must be odd with JetStream/,
+      );
+      expect(() => build({ replicas: 4, jetstream: {} })).toThrow(
+        /'replicas' is 4: .*no more failures with 4 servers than with 3/,
+      );
     });
 
     test('fails if replicas is not a whole number >= 1', () => {
-      expect(() => build({ replicas: 0 })).toThrow(/^test\/nats: 'replicas' is 0: must be a whole number from 1 to 64$/);
+      expect(() => build({ replicas: 0 })).toThrow(
+        /^test\/nats: 'replicas' is 0: must be a whole number from 1 to 64$/,
+      );
     });
 
     test('fails if the grace period leaves no time for lame-duck mode', () => {
       expect(() => build({ lameDuckDuration: Duration.seconds(60) })).toThrow(
-        /test\/nats: 'terminationGracePeriod' is "60s": must exceed lameDuckDuration plus its 10s grace period \(70s\)/);
+        /test\/nats: 'terminationGracePeriod' is "60s": must exceed lameDuckDuration plus its 10s grace period \(70s\)/,
+      );
     });
 
     test('fails if an image is untagged or latest', () => {
-      expect(() => build({ image: 'nats:latest' })).toThrow(/test\/nats: 'image' is "nats:latest": must carry an explicit tag/);
+      expect(() => build({ image: 'nats:latest' })).toThrow(
+        /test\/nats: 'image' is "nats:latest": must carry an explicit tag/,
+      );
       expect(() => build({ exporterImage: 'natsio/prometheus-nats-exporter' })).toThrow(
-        /test\/nats: 'exporterImage' is "natsio\/prometheus-nats-exporter": must carry an explicit tag other than "latest"/);
+        /test\/nats: 'exporterImage' is "natsio\/prometheus-nats-exporter": must carry an explicit tag other than "latest"/,
+      );
     });
 
     test('fails if the name is not a DNS label', () => {
       expect(() => build({ name: 'My_Nats' })).toThrow(/test\/nats: 'name' is "My_Nats": must be a DNS-1035 label/);
     });
 
-    test('fails if the name is too long for the StatefulSet\'s pod labels', () => {
+    test("fails if the name is too long for the StatefulSet's pod labels", () => {
       const name = 'n'.repeat(53);
-      expect(() => build({ name })).toThrow(new RegExp(`^test/nats: 'name' is "${name}": must be at most 52 characters`));
+      expect(() => build({ name })).toThrow(
+        new RegExp(`^test/nats: 'name' is "${name}": must be at most 52 characters`),
+      );
       expect(() => build({ name: 'n'.repeat(52) })).not.toThrow();
     });
 
     test('fails if the JetStream storage is not a positive quantity', () => {
-      expect(() => build({ jetstream: { storage: Memory.of('lots') } })).toThrow(/^test\/nats: 'jetstream.storage' is "lots": must be a positive Kubernetes quantity/);
+      expect(() => build({ jetstream: { storage: Memory.of('lots') } })).toThrow(
+        /^test\/nats: 'jetstream.storage' is "lots": must be a positive Kubernetes quantity/,
+      );
     });
   });
 });

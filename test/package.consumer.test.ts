@@ -34,7 +34,8 @@ interface Example {
 /** The README's first TypeScript block and the first YAML block after it. */
 function readmeExample(): Example {
   const readme = path.join(REPO, 'README.md');
-  const contract = 'the consumer test runs the README\'s first ```ts block as a cdk8s app and compares its output with the first ```yaml block after it';
+  const contract =
+    "the consumer test runs the README's first ```ts block as a cdk8s app and compares its output with the first ```yaml block after it";
   if (!fs.existsSync(readme)) throw new Error(`README.md is missing: ${contract}`);
   const text = fs.readFileSync(readme, 'utf8');
   const ts = /^```(?:ts|typescript)[ \t]*\n([\s\S]*?)^```/m.exec(text);
@@ -47,7 +48,8 @@ function readmeExample(): Example {
 
 /** `kind/name` of every document in a YAML stream, sorted. */
 function kindsAndNames(text: string): string[] {
-  return yaml.loadAll(text)
+  return yaml
+    .loadAll(text)
     .filter((d): d is { kind: string; metadata: { name: string } } => d !== null && d !== undefined)
     .map(d => `${d.kind}/${d.metadata?.name}`)
     .sort();
@@ -64,7 +66,9 @@ function run(command: string, args: readonly string[], cwd: string, env: NodeJS.
     });
   } catch (e) {
     const err = e as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`${command} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed in ${cwd}:\n${err.stdout ?? ''}\n${err.stderr ?? err.message}`,
+    );
   }
 }
 
@@ -128,7 +132,8 @@ function snapshotRepository(dir: string): string {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
     fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
   }
-  const git = (...args: string[]) => run('git', ['-c', 'user.name=consumer test', '-c', 'user.email=consumer@test.invalid', ...args], dir);
+  const git = (...args: string[]) =>
+    run('git', ['-c', 'user.name=consumer test', '-c', 'user.email=consumer@test.invalid', ...args], dir);
   git('init', '--quiet', '--initial-branch=main');
   git('add', '--all');
   git('commit', '--quiet', '--no-gpg-sign', '-m', 'working tree');
@@ -161,17 +166,33 @@ function timed<T>(step: string, f: () => T): T {
 /** A fresh cdk8s app in `app` that installs `spec` (a tarball path or a git URL), compiled and synthesized. */
 function consumerApp(label: string, app: string, spec: string, example: Example): Consumer {
   fs.mkdirSync(app);
-  fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', version: '0.0.0', private: true }, null, 2));
+  fs.writeFileSync(
+    path.join(app, 'package.json'),
+    JSON.stringify({ name: 'consumer-app', version: '0.0.0', private: true }, null, 2),
+  );
   fs.writeFileSync(path.join(app, 'cdk8s.yaml'), 'language: typescript\napp: node main.js\noutput: dist\n');
   fs.writeFileSync(path.join(app, 'main.ts'), example.typescript);
   fs.writeFileSync(path.join(app, 'check.js'), INSTANCEOF_CHECK);
-  fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify({
-    compilerOptions: {
-      target: 'ES2022', module: 'commonjs', moduleResolution: 'node', lib: ['ES2022'],
-      strict: true, esModuleInterop: true, skipLibCheck: false, types: ['node'],
-    },
-    files: ['main.ts'],
-  }, null, 2));
+  fs.writeFileSync(
+    path.join(app, 'tsconfig.json'),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node',
+          lib: ['ES2022'],
+          strict: true,
+          esModuleInterop: true,
+          skipLibCheck: false,
+          types: ['node'],
+        },
+        files: ['main.ts'],
+      },
+      null,
+      2,
+    ),
+  );
 
   // Peers at the versions this repo tests with, so npm's cache can serve them.
   const npmInstall = (...args: string[]) =>
@@ -185,10 +206,16 @@ function consumerApp(label: string, app: string, spec: string, example: Example)
   timed(`${label}: compile`, () => {
     run(process.execPath, [tsc, '-p', '.'], app);
     // A consumer on Node16 resolution reads the package's `exports` map instead of `types`.
-    run(process.execPath, [tsc, '-p', '.', '--noEmit', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16'], app);
+    run(
+      process.execPath,
+      [tsc, '-p', '.', '--noEmit', '--skipLibCheck', '--module', 'node16', '--moduleResolution', 'node16'],
+      app,
+    );
   });
   const outdir = path.join(app, 'dist');
-  timed(`${label}: synth`, () => run(path.join(BIN, 'cdk8s'), ['synth', '--app', 'node main.js', '--output', outdir], app));
+  timed(`${label}: synth`, () =>
+    run(path.join(BIN, 'cdk8s'), ['synth', '--app', 'node main.js', '--output', outdir], app),
+  );
   return { example, app, outdir, seconds };
 }
 
@@ -204,7 +231,10 @@ beforeAll(() => {
   if (!path.relative(REPO, work).startsWith('..')) throw new Error(`temporary folder ${work} is inside ${REPO}`);
 
   // `npm pack` builds first (the prepack script), as `npm publish` does.
-  packed = timed('tarball: build and pack', () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work!], REPO))[0]);
+  packed = timed(
+    'tarball: build and pack',
+    () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work!], REPO))[0],
+  );
   consumers.tarball = consumerApp('tarball', path.join(work, 'app'), path.join(work, packed.filename), example);
 
   gitUrl = timed('git: snapshot', () => snapshotRepository(path.join(work!, 'repo.git')));
@@ -219,32 +249,42 @@ afterAll(() => {
 describe('the packed tarball', () => {
   it('holds the compiled library, its declarations and the generated imports it uses', () => {
     const files = packed.files.map(f => f.path);
-    expect(files).toEqual(expect.arrayContaining([
-      'package.json',
-      'build/lib/index.js',
-      'build/lib/index.d.ts',
-      'build/imports/argoproj.io.js',
-      'build/imports/argoproj.io.d.ts',
-      'build/imports/monitoring.coreos.com.js',
-      'build/imports/monitoring.coreos.com.d.ts',
-    ]));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'package.json',
+        'build/lib/index.js',
+        'build/lib/index.d.ts',
+        'build/imports/argoproj.io.js',
+        'build/imports/argoproj.io.d.ts',
+        'build/imports/monitoring.coreos.com.js',
+        'build/imports/monitoring.coreos.com.d.ts',
+      ]),
+    );
   });
 
   it('leaves out sources, tests, examples and synthesized output', () => {
     const files = packed.files.map(f => f.path);
-    const stray = files.filter(f => /^(lib|imports|test|examples|dist|docs|scripts|bench)\//.test(f)
-      || (f.endsWith('.ts') && !f.endsWith('.d.ts')));
+    const stray = files.filter(
+      f =>
+        /^(lib|imports|test|examples|dist|docs|scripts|bench)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts')),
+    );
     expect(stray).toEqual([]);
   });
 
   it('ships the validation plugin and the CRD files the schema helper reads, and only those CRD files', () => {
     const files = packed.files.map(f => f.path);
     expect(files).toContain('plugin/index.js');
-    expect(files.filter(f => f.startsWith('crds/')).sort()).toEqual(['crds/PROVENANCE.md', 'crds/argoproj.io.yaml', 'crds/monitoring.coreos.com.yaml']);
+    expect(files.filter(f => f.startsWith('crds/')).sort()).toEqual([
+      'crds/PROVENANCE.md',
+      'crds/argoproj.io.yaml',
+      'crds/monitoring.coreos.com.yaml',
+    ]);
   });
 
   it('points main and types at files it contains', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(consumers.tarball.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(consumers.tarball.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'),
+    );
     const files = packed.files.map(f => f.path);
     expect(files).toContain(pkg.main);
     expect(files).toContain(pkg.types);
@@ -253,7 +293,9 @@ describe('the packed tarball', () => {
   });
 
   it('says where the repository and its issues live', () => {
-    const pkg = JSON.parse(fs.readFileSync(path.join(consumers.tarball.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'));
+    const pkg = JSON.parse(
+      fs.readFileSync(path.join(consumers.tarball.app, 'node_modules', 'cdk8s-delivery', 'package.json'), 'utf8'),
+    );
     expect(pkg.repository).toEqual({ type: 'git', url: expect.stringMatching(/^git\+https:\/\/.+\.git$/) });
     expect(pkg.homepage).toMatch(/^https:\/\//);
     expect(pkg.bugs).toEqual({ url: expect.stringMatching(/^https:\/\//) });
@@ -264,10 +306,16 @@ describe('installed from a git URL (npm install git+file://...)', () => {
   it('was built by the prepare script: the same files as the tarball, and no sources', () => {
     const installed = path.join(consumers.git.app, 'node_modules', 'cdk8s-delivery');
     const lock = JSON.parse(fs.readFileSync(path.join(consumers.git.app, 'package-lock.json'), 'utf8'));
-    expect(lock.packages['node_modules/cdk8s-delivery'].resolved).toMatch(new RegExp(`^${gitUrl.replace(/[.+]/g, '\\$&')}#[0-9a-f]{40}$`));
-    const list = (dir: string, prefix = ''): string[] => fs.readdirSync(dir, { withFileTypes: true })
-      .flatMap(e => e.isDirectory() ? list(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]);
-    const files = list(installed).filter(f => !f.startsWith('node_modules/')).sort();
+    expect(lock.packages['node_modules/cdk8s-delivery'].resolved).toMatch(
+      new RegExp(`^${gitUrl.replace(/[.+]/g, '\\$&')}#[0-9a-f]{40}$`),
+    );
+    const list = (dir: string, prefix = ''): string[] =>
+      fs
+        .readdirSync(dir, { withFileTypes: true })
+        .flatMap(e => (e.isDirectory() ? list(path.join(dir, e.name), `${prefix}${e.name}/`) : [`${prefix}${e.name}`]));
+    const files = list(installed)
+      .filter(f => !f.startsWith('node_modules/'))
+      .sort();
     expect(files).toEqual(packed.files.map(f => f.path).sort());
   });
 });
@@ -291,7 +339,7 @@ describe.each(['tarball', 'git'] as const)('a fresh cdk8s app that installs the 
     expect(check.constructs[1]).toBe(check.constructs[0]);
   });
 
-  it('sees the package\'s constructs as instances of its own cdk8s and constructs classes', () => {
+  it("sees the package's constructs as instances of its own cdk8s and constructs classes", () => {
     const check = JSON.parse(run(process.execPath, ['check.js'], consumers[source].app));
     expect(check).toMatchObject({ constructIsConstruct: true, deploymentIsApiObject: true, chartOfDeployment: true });
   });

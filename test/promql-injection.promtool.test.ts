@@ -6,12 +6,21 @@ import { Testing } from 'cdk8s';
 import * as fc from 'fast-check';
 import * as yaml from 'js-yaml';
 import {
-  AnalysisTemplate, CanaryStep, Condition, DeliveryError, MetricProvider, parsePromQL, Rollout, RolloutStrategy } from '../lib';
+  AnalysisTemplate,
+  CanaryStep,
+  Condition,
+  DeliveryError,
+  MetricProvider,
+  parsePromQL,
+  Rollout,
+  RolloutStrategy,
+} from '../lib';
 import { describeWithTool } from './support/tools';
 import { promqlStructure, substituteArgs } from '../lib/rollouts/promql';
 
 /** An error-ratio gate: `service` stands inside string literals, `window` outside any. */
-const QUERY = 'sum(rate(http_errors_total{service="{{args.service}}"}[{{args.window}}])) / sum(rate(http_requests_total{service="{{args.service}}"}[{{args.window}}]))';
+const QUERY =
+  'sum(rate(http_errors_total{service="{{args.service}}"}[{{args.window}}])) / sum(rate(http_requests_total{service="{{args.service}}"}[{{args.window}}]))';
 const BASELINE = { service: 'shop', window: '5m' };
 
 /** Builds a Rollout whose canary step runs the gate with these use-site values; true when the library accepts them. */
@@ -19,10 +28,22 @@ function accepts(values: { service: string; window: string }): boolean {
   const chart = Testing.chart();
   const gate = new AnalysisTemplate(chart, 'gate', {
     args: { service: {}, window: {} },
-    metrics: [{ name: 'errors', provider: MetricProvider.prometheus({ address: 'http://prometheus:9090', query: QUERY }), condition: Condition.vectorFirstBelow(0.05) }],
+    metrics: [
+      {
+        name: 'errors',
+        provider: MetricProvider.prometheus({ address: 'http://prometheus:9090', query: QUERY }),
+        condition: Condition.vectorFirstBelow(0.05),
+      },
+    ],
   });
   try {
-    new Rollout(chart, 'ro', { app: 'shop', image: 'shop:1.0', strategy: RolloutStrategy.canary({ steps: [CanaryStep.setWeight(50), CanaryStep.pause(), CanaryStep.analysis(gate, values)] }) });
+    new Rollout(chart, 'ro', {
+      app: 'shop',
+      image: 'shop:1.0',
+      strategy: RolloutStrategy.canary({
+        steps: [CanaryStep.setWeight(50), CanaryStep.pause(), CanaryStep.analysis(gate, values)],
+      }),
+    });
     return true;
   } catch (e) {
     if (!(e instanceof DeliveryError)) throw e;
@@ -31,19 +52,68 @@ function accepts(values: { service: string; window: string }): boolean {
 }
 
 const ATTACKS = [
-  'shop"} or vector(1) or up{a="', 'shop"}) or vector(1) #', 'shop\\"', 'shop\\', "shop'", 'shop`', 'shop\n', 'shop\r\n) or vector(1)', 'shop\u0000',
-  '5m])) or vector(1) #', '5m]) or vector(1', '5m] offset 1h', '5m #', '5m\n', 'or', 'offset', 'bool', 'unless', '5 m', '-5m', '(5m)', '5m]', '0s', '0m',
-  '1e400', 'Inf', 'NaN', '{{args.service}}', '',
+  'shop"} or vector(1) or up{a="',
+  'shop"}) or vector(1) #',
+  'shop\\"',
+  'shop\\',
+  "shop'",
+  'shop`',
+  'shop\n',
+  'shop\r\n) or vector(1)',
+  'shop\u0000',
+  '5m])) or vector(1) #',
+  '5m]) or vector(1',
+  '5m] offset 1h',
+  '5m #',
+  '5m\n',
+  'or',
+  'offset',
+  'bool',
+  'unless',
+  '5 m',
+  '-5m',
+  '(5m)',
+  '5m]',
+  '0s',
+  '0m',
+  '1e400',
+  'Inf',
+  'NaN',
+  '{{args.service}}',
+  '',
 ];
-const BENIGN = ['shop', 'cart', 'checkout-api', 'a b c', '.*', 'shop|cart', '#', 'x or vector(1)', '5m', '1h', '30s', '1h30m', '1d', 'up', 'job:rate5m', '42'];
+const BENIGN = [
+  'shop',
+  'cart',
+  'checkout-api',
+  'a b c',
+  '.*',
+  'shop|cart',
+  '#',
+  'x or vector(1)',
+  '5m',
+  '1h',
+  '30s',
+  '1h30m',
+  '1d',
+  'up',
+  'job:rate5m',
+  '42',
+];
 
-describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL injection through argument values', (bin) => {
+describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL injection through argument values', bin => {
   // Every value tried, for each argument; the accepted ones are checked for structure and by promtool.
   const tried: Array<{ service: string; window: string; accepted: boolean }> = [];
   const values = [...ATTACKS, ...BENIGN];
-  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 16 }), fc.string({ unit: 'binary', maxLength: 16 }), fc.constantFrom(...values)), v => {
-    values.push(v);
-  }), { numRuns: 150 });
+  fc.assert(
+    fc.property(
+      fc.oneof(fc.string({ maxLength: 16 }), fc.string({ unit: 'binary', maxLength: 16 }), fc.constantFrom(...values)),
+      v => {
+        values.push(v);
+      },
+    ),
+    { numRuns: 150 },
+  );
   for (const v of values) {
     tried.push({ ...BASELINE, service: v, accepted: accepts({ ...BASELINE, service: v }) });
     tried.push({ ...BASELINE, window: v, accepted: accepts({ ...BASELINE, window: v }) });
@@ -52,11 +122,19 @@ describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL injection 
 
   test('the attacks are refused, plain values accepted', () => {
     for (const v of ATTACKS.filter(a => a !== '' && a !== '{{args.service}}')) {
-      expect({ v, accepted: tried.some(t => t.accepted && t.service === v && t.window === BASELINE.window) && tried.some(t => t.accepted && t.window === v) }).toEqual({ v, accepted: false });
+      expect({
+        v,
+        accepted:
+          tried.some(t => t.accepted && t.service === v && t.window === BASELINE.window) &&
+          tried.some(t => t.accepted && t.window === v),
+      }).toEqual({ v, accepted: false });
     }
-    for (const v of ['5m])) or vector(1) #', 'or', '0s', '1e400', '-5m']) expect(accepts({ ...BASELINE, window: v })).toBe(false);
-    for (const v of ['shop"} or vector(1) or up{a="', 'shop\\', 'shop\n']) expect(accepts({ ...BASELINE, service: v })).toBe(false);
-    for (const v of ['shop', 'a b c', '.*', '#', 'x or vector(1)']) expect(accepts({ ...BASELINE, service: v })).toBe(true);
+    for (const v of ['5m])) or vector(1) #', 'or', '0s', '1e400', '-5m'])
+      expect(accepts({ ...BASELINE, window: v })).toBe(false);
+    for (const v of ['shop"} or vector(1) or up{a="', 'shop\\', 'shop\n'])
+      expect(accepts({ ...BASELINE, service: v })).toBe(false);
+    for (const v of ['shop', 'a b c', '.*', '#', 'x or vector(1)'])
+      expect(accepts({ ...BASELINE, service: v })).toBe(true);
     for (const v of ['5m', '1h30m', '30s']) expect(accepts({ ...BASELINE, window: v })).toBe(true);
   });
 
@@ -76,15 +154,28 @@ describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL injection 
       { series: 'http_requests_total{service="shop"}', values: '0+100x40' },
     ];
     // The gate passes only if some element is below 0.05; expect none, for every accepted value.
-    const cases = [BASELINE, ...accepted].map(t => ({ expr: `count((${substituteArgs(QUERY, t)}) < 0.05)`, eval_time: '20m', exp_samples: [] }));
+    const cases = [BASELINE, ...accepted].map(t => ({
+      expr: `count((${substituteArgs(QUERY, t)}) < 0.05)`,
+      eval_time: '20m',
+      exp_samples: [],
+    }));
     // The harness can fail: the same check on a healthy ratio (0.1 < 0.5) finds a sample.
-    const control = { expr: `count((${substituteArgs(QUERY, BASELINE)}) < 0.5)`, eval_time: '20m', exp_samples: [{ labels: '{}', value: 1 }] };
+    const control = {
+      expr: `count((${substituteArgs(QUERY, BASELINE)}) < 0.5)`,
+      eval_time: '20m',
+      exp_samples: [{ labels: '{}', value: 1 }],
+    };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'promtool-'));
     try {
       fs.writeFileSync(path.join(dir, 'rules.yml'), yaml.dump({ groups: [] }));
-      fs.writeFileSync(path.join(dir, 'tests.yml'), yaml.dump({
-        rule_files: ['rules.yml'], evaluation_interval: '30s', tests: [{ interval: '30s', input_series, promql_expr_test: [...cases, control] }],
-      }));
+      fs.writeFileSync(
+        path.join(dir, 'tests.yml'),
+        yaml.dump({
+          rule_files: ['rules.yml'],
+          evaluation_interval: '30s',
+          tests: [{ interval: '30s', input_series, promql_expr_test: [...cases, control] }],
+        }),
+      );
       const run = spawnSync(bin, ['test', 'rules', 'tests.yml'], { cwd: dir, encoding: 'utf8' });
       expect(`${run.stdout}${run.stderr}`).toContain('SUCCESS');
       expect(run.status).toBe(0);

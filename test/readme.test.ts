@@ -14,8 +14,11 @@ function runExample(source: string): string {
       yaml = this.synthYaml();
     }
   }
-  const modules: Record<string, unknown> = { 'cdk8s': { ...cdk8s, App: CapturingApp }, 'cdk8s-delivery': lib };
-  const { code } = transformSync(source, { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } });
+  const modules: Record<string, unknown> = { cdk8s: { ...cdk8s, App: CapturingApp }, 'cdk8s-delivery': lib };
+  const { code } = transformSync(source, {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'commonjs' },
+  });
   const requireExample = (name: string) => {
     if (!(name in modules)) throw new Error(`README example imports ${name}, which this test does not provide`);
     return modules[name];
@@ -46,6 +49,7 @@ describe('README "Errors you may see"', () => {
     const quoted = /```\n([\s\S]*?)```/.exec(section)?.[1].trim().split('\n') ?? [];
     const table = fs.readFileSync(path.join(__dirname, '..', 'docs', 'guide', 'errors.md'), 'utf8');
     expect(quoted.length).toBeGreaterThanOrEqual(3);
-    for (const message of quoted) expect({ message, inTable: table.includes(`\`${message}\``) }).toEqual({ message, inTable: true });
+    for (const message of quoted)
+      expect({ message, inTable: table.includes(`\`${message}\``) }).toEqual({ message, inTable: true });
   });
 });

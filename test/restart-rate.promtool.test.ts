@@ -40,7 +40,7 @@ function conditionPasses(condition: string, result: number): boolean {
   return new Function('result', `return (${condition});`)(result) as boolean;
 }
 
-describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL checked by promtool', (bin) => {
+describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL checked by promtool', bin => {
   test('every PromQL query in the example charts passes `promtool check rules`', () => {
     const app = new App();
     buildExamples(app);
@@ -71,8 +71,16 @@ describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL checked by
       'rate(up[42])',
     ];
     const verdicts = queries.map(q => {
-      const ours = (() => { try { parsePromQL(q); return 'ok'; } catch { return 'refused'; } })();
-      const theirs = promtool(bin, ['check', 'rules', 'rules.yml'], { 'rules.yml': rulesFile([q]) }).code === 0 ? 'ok' : 'refused';
+      const ours = (() => {
+        try {
+          parsePromQL(q);
+          return 'ok';
+        } catch {
+          return 'refused';
+        }
+      })();
+      const theirs =
+        promtool(bin, ['check', 'rules', 'rules.yml'], { 'rules.yml': rulesFile([q]) }).code === 0 ? 'ok' : 'refused';
       return { q, ours, theirs };
     });
     for (const v of verdicts) expect({ q: v.q, verdict: v.ours }).toEqual({ q: v.q, verdict: v.theirs });
@@ -90,16 +98,25 @@ describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL checked by
       threshold: 2,
     });
     const metric = find(synth(chart), 'AnalysisTemplate', 'restart-rate').spec.metrics[0];
-    const rules = { groups: [{ name: 'restart-rate', rules: [{ record: 'restart_rate', expr: `vector(${analysis.query})` }] }] };
-    const series = (container: string, pod: string, values: string) =>
-      ({ series: `kube_pod_container_status_restarts_total{namespace="default", container="${container}", pod="${pod}"}`, values });
+    const rules = {
+      groups: [{ name: 'restart-rate', rules: [{ record: 'restart_rate', expr: `vector(${analysis.query})` }] }],
+    };
+    const series = (container: string, pod: string, values: string) => ({
+      series: `kube_pod_container_status_restarts_total{namespace="default", container="${container}", pod="${pod}"}`,
+      values,
+    });
 
     /** Evaluates the query at 4m on series sampled every 30 s (index 8 is 4m, index 4 is 2m). */
     function evaluate(inputSeries: object[], expected: { value: number } | 'NaN') {
-      const check = expected === 'NaN'
-        ? { expr: 'restart_rate != bool restart_rate', eval_time: '4m', exp_samples: [{ labels: '{}', value: 1 }] } // true only for NaN
-        : { expr: 'restart_rate', eval_time: '4m', exp_samples: [{ labels: 'restart_rate', value: expected.value }] };
-      const tests = { rule_files: ['rules.yml'], evaluation_interval: '30s', tests: [{ interval: '30s', input_series: inputSeries, promql_expr_test: [check] }] };
+      const check =
+        expected === 'NaN'
+          ? { expr: 'restart_rate != bool restart_rate', eval_time: '4m', exp_samples: [{ labels: '{}', value: 1 }] } // true only for NaN
+          : { expr: 'restart_rate', eval_time: '4m', exp_samples: [{ labels: 'restart_rate', value: expected.value }] };
+      const tests = {
+        rule_files: ['rules.yml'],
+        evaluation_interval: '30s',
+        tests: [{ interval: '30s', input_series: inputSeries, promql_expr_test: [check] }],
+      };
       return promtool(bin, ['test', 'rules', 'tests.yml'], { 'rules.yml': rules, 'tests.yml': tests });
     }
 
@@ -117,13 +134,18 @@ describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL checked by
     });
 
     test('one restart in the window still passes', () => {
-      const result = evaluate([series('flaky-update', 'a', '0 0 0 0 0 0 1 1 1'), series('flaky-update', 'b', '0x8')], { value: 1 });
+      const result = evaluate([series('flaky-update', 'a', '0 0 0 0 0 0 1 1 1'), series('flaky-update', 'b', '0x8')], {
+        value: 1,
+      });
       expect(result.code).toBe(0);
       expect(conditionPasses(metric.successCondition, 1)).toBe(true);
     });
 
     test('a version with 3 restarts in the window fails the condition', () => {
-      const result = evaluate([series('flaky-update', 'a', '0 0 0 0 0 1 2 2 2'), series('flaky-update', 'b', '4 4 4 4 4 4 4 5 5')], { value: 3 });
+      const result = evaluate(
+        [series('flaky-update', 'a', '0 0 0 0 0 1 2 2 2'), series('flaky-update', 'b', '4 4 4 4 4 4 4 5 5')],
+        { value: 3 },
+      );
       expect(result.output).toContain('SUCCESS');
       expect(result.code).toBe(0);
       expect(conditionPasses(metric.successCondition, 3)).toBe(false);
@@ -148,7 +170,13 @@ describeWithTool('promtool', 'apt-get install -y prometheus', 'PromQL checked by
 
     test('onNoData "pass" turns NaN into a pass', () => {
       const passChart = newChart();
-      new RestartRateAnalysis(passChart, 'restart-rate', { prometheusAddress: 'http://prometheus:9090', namespace: 'default', container: 'flaky-update', threshold: 2, onNoData: 'pass' });
+      new RestartRateAnalysis(passChart, 'restart-rate', {
+        prometheusAddress: 'http://prometheus:9090',
+        namespace: 'default',
+        container: 'flaky-update',
+        threshold: 2,
+        onNoData: 'pass',
+      });
       const condition = find(synth(passChart), 'AnalysisTemplate').spec.metrics[0].successCondition;
       expect(condition).toBe('isNaN(result) || result < 2');
       expect(conditionPasses(condition, NaN)).toBe(true);

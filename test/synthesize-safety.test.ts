@@ -31,7 +31,9 @@ afterEach(() => {
 function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   const walk = (rel: string) => {
-    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of fs
+      .readdirSync(path.join(dir, rel), { withFileTypes: true })
+      .sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const r = rel ? `${rel}/${entry.name}` : entry.name;
       const full = path.join(dir, r);
       const mode = (fs.lstatSync(full).mode & 0o7777).toString(8);
@@ -106,25 +108,75 @@ describe('synthesizeApp refuses an outdir it must not replace, touching nothing'
   const whole = 'and synthesizeApp replaces outdir as a whole: must be a folder of its own, such as "dist"';
   const kinds = 'must be a folder that synthesizeApp wrote, an empty folder or a path that does not exist yet';
   const cases: ReadonlyArray<[string, unknown, (p: string) => string]> = [
-    ['an empty string (CDK8S_OUTDIR= )', '', () => `synthesizeApp: 'outdir' is "": must name the folder to write the manifests to, such as "dist"`],
-    ['blanks', '  ', () => `synthesizeApp: 'outdir' is "  ": must name the folder to write the manifests to, such as "dist"`],
-    ['no string at all (JavaScript callers)', undefined, () => `synthesizeApp: 'outdir' is undefined: must name the folder to write the manifests to, such as "dist"`],
+    [
+      'an empty string (CDK8S_OUTDIR= )',
+      '',
+      () => `synthesizeApp: 'outdir' is "": must name the folder to write the manifests to, such as "dist"`,
+    ],
+    [
+      'blanks',
+      '  ',
+      () => `synthesizeApp: 'outdir' is "  ": must name the folder to write the manifests to, such as "dist"`,
+    ],
+    [
+      'no string at all (JavaScript callers)',
+      undefined,
+      () => `synthesizeApp: 'outdir' is undefined: must name the folder to write the manifests to, such as "dist"`,
+    ],
     ['the current folder', '.', p => `synthesizeApp: 'outdir' is ".": that is the current folder (${p}), ${whole}`],
-    ['the current folder, absolute with a trailing slash', 'ABS/', p => `synthesizeApp: 'outdir' is "${p}/": that is the current folder (${p}), ${whole}`],
-    ['a link to the current folder', 'here', p => `synthesizeApp: 'outdir' is "here": that is the current folder (${p}), ${whole}`],
-    ['the current folder through a link', 'here/here/.', p => `synthesizeApp: 'outdir' is "here/here/.": that is the current folder (${p}), ${whole}`],
-    ['the parent folder', '..', p => `synthesizeApp: 'outdir' is "..": that is ${path.dirname(p)}, which holds the current folder (${p}), ${whole}`],
+    [
+      'the current folder, absolute with a trailing slash',
+      'ABS/',
+      p => `synthesizeApp: 'outdir' is "${p}/": that is the current folder (${p}), ${whole}`,
+    ],
+    [
+      'a link to the current folder',
+      'here',
+      p => `synthesizeApp: 'outdir' is "here": that is the current folder (${p}), ${whole}`,
+    ],
+    [
+      'the current folder through a link',
+      'here/here/.',
+      p => `synthesizeApp: 'outdir' is "here/here/.": that is the current folder (${p}), ${whole}`,
+    ],
+    [
+      'the parent folder',
+      '..',
+      p =>
+        `synthesizeApp: 'outdir' is "..": that is ${path.dirname(p)}, which holds the current folder (${p}), ${whole}`,
+    ],
     ['the filesystem root', '/', () => `synthesizeApp: 'outdir' is "/": that is the filesystem root, ${whole}`],
-    ['an existing file', 'README.md', () => `synthesizeApp: 'outdir' is "README.md": that is an existing file: ${kinds}`],
-    ['a path below a file', 'README.md/out', p => `synthesizeApp: 'outdir' is "README.md/out": ${p}/README.md is a file, so no folder can be made below it: must be a path below a folder, such as "dist"`],
-    ['a symbolic link (even to its own output)', 'dist-link', () => `synthesizeApp: 'outdir' is "dist-link": that is a symbolic link (to "dist"), which synthesizeApp would replace instead of the folder it points to: must be the folder's own path`],
-    ['a folder it did not write', 'src', () => `synthesizeApp: 'outdir' is "src": that is a folder synthesizeApp did not write (it holds "main.ts" but no ${OUTPUT_MARKER} file): ${kinds}`],
+    [
+      'an existing file',
+      'README.md',
+      () => `synthesizeApp: 'outdir' is "README.md": that is an existing file: ${kinds}`,
+    ],
+    [
+      'a path below a file',
+      'README.md/out',
+      p =>
+        `synthesizeApp: 'outdir' is "README.md/out": ${p}/README.md is a file, so no folder can be made below it: must be a path below a folder, such as "dist"`,
+    ],
+    [
+      'a symbolic link (even to its own output)',
+      'dist-link',
+      () =>
+        `synthesizeApp: 'outdir' is "dist-link": that is a symbolic link (to "dist"), which synthesizeApp would replace instead of the folder it points to: must be the folder's own path`,
+    ],
+    [
+      'a folder it did not write',
+      'src',
+      () =>
+        `synthesizeApp: 'outdir' is "src": that is a folder synthesizeApp did not write (it holds "main.ts" but no ${OUTPUT_MARKER} file): ${kinds}`,
+    ],
   ];
 
   test.each(cases)('%s', (_name, given, message) => {
     const before = snapshot(scratch);
     const outdir = given === 'ABS/' ? `${project}/` : given;
-    const error = inFolder(project, () => errorOf(() => synthesizeApp(app(), { outdir: outdir as string, ...untouchable })));
+    const error = inFolder(project, () =>
+      errorOf(() => synthesizeApp(app(), { outdir: outdir as string, ...untouchable })),
+    );
     expect(error).toBeInstanceOf(DeliveryError);
     expect(error.message).toBe(message(project));
     expect(snapshot(scratch)).toEqual(before);
@@ -147,7 +199,9 @@ describe('synthesizeApp refuses an outdir it must not replace, touching nothing'
 
   test('the real home folder and the root, whatever the current folder', () => {
     for (const outdir of [os.homedir(), '/']) {
-      expect(() => synthesizeApp(app(), { outdir, ...untouchable })).toThrow(/^synthesizeApp: 'outdir' is ".*": that is the (home folder|filesystem root)/);
+      expect(() => synthesizeApp(app(), { outdir, ...untouchable })).toThrow(
+        /^synthesizeApp: 'outdir' is ".*": that is the (home folder|filesystem root)/,
+      );
     }
   });
 
@@ -156,14 +210,18 @@ describe('synthesizeApp refuses an outdir it must not replace, touching nothing'
     fs.mkdirSync(path.join(project, 'dist', 'extra'));
     const before = snapshot(scratch);
     const error = inFolder(project, () => errorOf(() => synthesizeApp(app(), { outdir: 'dist', ...untouchable })));
-    expect(error.message).toBe(`synthesizeApp: 'outdir' is "dist": that folder holds files synthesizeApp did not write ("extra", "notes.txt"), and synthesizeApp replaces outdir as a whole: move them away, or choose another outdir`);
+    expect(error.message).toBe(
+      `synthesizeApp: 'outdir' is "dist": that folder holds files synthesizeApp did not write ("extra", "notes.txt"), and synthesizeApp replaces outdir as a whole: move them away, or choose another outdir`,
+    );
     expect(snapshot(scratch)).toEqual(before);
   });
 
-  test('a bad outdir is reported before the app\'s own errors', () => {
+  test("a bad outdir is reported before the app's own errors", () => {
     const bad = app();
     bad.node.findChild('web').node.addValidation({ validate: () => ['broken'] });
-    expect(() => inFolder(project, () => synthesizeApp(bad, { outdir: '.', ...untouchable }))).toThrow(/^synthesizeApp: 'outdir' is "\."/);
+    expect(() => inFolder(project, () => synthesizeApp(bad, { outdir: '.', ...untouchable }))).toThrow(
+      /^synthesizeApp: 'outdir' is "\."/,
+    );
   });
 
   test.each([
@@ -180,7 +238,10 @@ describe('synthesizeApp refuses an outdir it must not replace, touching nothing'
 });
 
 describe('the output folder', () => {
-  test.each([['022', '755', '644'], ['027', '750', '640']])('gets the permissions of the umask (%s), not mkdtemp\'s 0700', (umask, folderMode, fileMode) => {
+  test.each([
+    ['022', '755', '644'],
+    ['027', '750', '640'],
+  ])("gets the permissions of the umask (%s), not mkdtemp's 0700", (umask, folderMode, fileMode) => {
     const saved = process.umask(parseInt(umask, 8));
     try {
       const outdir = path.join(scratch, 'dist');
@@ -200,28 +261,48 @@ describe('the output folder', () => {
     const first = fs.readFileSync(path.join(outdir, OUTPUT_MARKER), 'utf8');
     synthesizeApp(faultApp('new'), { outdir, ...quiet });
     expect(fs.readFileSync(path.join(outdir, OUTPUT_MARKER), 'utf8')).toBe(first);
-    expect(first).toBe([
-      '# Written by cdk8s-delivery (synthesizeApp), which replaces this folder as a whole on every synth.',
-      '# It refuses to replace a folder without this file, or one holding files not listed here:',
-      '#   beta/ConfigMap.beta-one.k8s.yaml',
-      '#   beta/ConfigMap.beta-two.k8s.yaml',
-      '#   delta/ConfigMap.delta-one.k8s.yaml',
-      '#   delta/ConfigMap.delta-two.k8s.yaml',
-      '#   gamma/ConfigMap.gamma-one.k8s.yaml',
-      '#   gamma/ConfigMap.gamma-two.k8s.yaml',
-      '#   kustomization.yml',
-      '',
-    ].join('\n'));
+    expect(first).toBe(
+      [
+        '# Written by cdk8s-delivery (synthesizeApp), which replaces this folder as a whole on every synth.',
+        '# It refuses to replace a folder without this file, or one holding files not listed here:',
+        '#   beta/ConfigMap.beta-one.k8s.yaml',
+        '#   beta/ConfigMap.beta-two.k8s.yaml',
+        '#   delta/ConfigMap.delta-one.k8s.yaml',
+        '#   delta/ConfigMap.delta-two.k8s.yaml',
+        '#   gamma/ConfigMap.gamma-one.k8s.yaml',
+        '#   gamma/ConfigMap.gamma-two.k8s.yaml',
+        '#   kustomization.yml',
+        '',
+      ].join('\n'),
+    );
   });
 });
 
-function runChild(args: object): { status: number | null; signal: NodeJS.Signals | null; steps: string[]; stderr: string } {
-  const run = spawnSync(process.execPath, [...NODE_ARGS, CHILD, JSON.stringify(args)], { cwd: REPO, env: CHILD_ENV, encoding: 'utf8' });
-  return { status: run.status, signal: run.signal, steps: run.stdout ? JSON.parse(run.stdout) : [], stderr: run.stderr };
+function runChild(args: object): {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  steps: string[];
+  stderr: string;
+} {
+  const run = spawnSync(process.execPath, [...NODE_ARGS, CHILD, JSON.stringify(args)], {
+    cwd: REPO,
+    env: CHILD_ENV,
+    encoding: 'utf8',
+  });
+  return {
+    status: run.status,
+    signal: run.signal,
+    steps: run.stdout ? JSON.parse(run.stdout) : [],
+    stderr: run.stderr,
+  };
 }
 
 /** What is at `outdir` after a stop: 'old', 'new', 'none', 'repairable' (moved aside, complete), or what is wrong. */
-function stateAfterStop(parent: string, old: Record<string, string> | undefined, fresh: Record<string, string>): string {
+function stateAfterStop(
+  parent: string,
+  old: Record<string, string> | undefined,
+  fresh: Record<string, string>,
+): string {
   const outdir = path.join(parent, 'dist');
   if (fs.existsSync(outdir)) {
     const tree = snapshot(outdir);
@@ -243,58 +324,75 @@ describe('a synthesis stopped at any filesystem step', () => {
   test.each([
     ['replacing an earlier output', true],
     ['writing the first output, parent folder included', false],
-  ])('(SIGKILL, %s) leaves the old or the new output, or what the next run repairs first', (_name, withOld) => {
-    const old = withOld ? expected('old') : undefined;
-    const fresh = expected('new');
-    const setUp = (parent: string) => {
-      if (withOld) synthesizeApp(faultApp('old'), { outdir: path.join(parent, 'dist'), ...quiet });
-    };
-    // A full run first, to count its steps.
-    const probe = path.join(scratch, 'probe', 'out');
-    setUp(probe);
-    const full = runChild({ outdir: path.join(probe, 'dist'), variant: 'new' });
-    expect(full.status).toBe(0);
-    expect(full.steps.length).toBeGreaterThan(withOld ? 25 : 15);
+  ])(
+    '(SIGKILL, %s) leaves the old or the new output, or what the next run repairs first',
+    (_name, withOld) => {
+      const old = withOld ? expected('old') : undefined;
+      const fresh = expected('new');
+      const setUp = (parent: string) => {
+        if (withOld) synthesizeApp(faultApp('old'), { outdir: path.join(parent, 'dist'), ...quiet });
+      };
+      // A full run first, to count its steps.
+      const probe = path.join(scratch, 'probe', 'out');
+      setUp(probe);
+      const full = runChild({ outdir: path.join(probe, 'dist'), variant: 'new' });
+      expect(full.status).toBe(0);
+      expect(full.steps.length).toBeGreaterThan(withOld ? 25 : 15);
 
-    const states = new Map<string, number[]>();
-    for (let k = 0; k < full.steps.length; k++) {
-      const parent = path.join(scratch, `kill-${k}`, 'out');
-      setUp(parent);
-      const run = runChild({ outdir: path.join(parent, 'dist'), variant: 'new', killAt: k });
-      expect({ k, signal: run.signal, stderr: run.stderr }).toEqual({ k, signal: 'SIGKILL', stderr: '' });
-      const state = stateAfterStop(parent, old, fresh);
-      states.set(state, [...(states.get(state) ?? []), k]);
-      // The next normal run repairs what is left and writes the new output, leaving nothing beside it.
-      synthesizeApp(faultApp('new'), { outdir: path.join(parent, 'dist'), ...quiet });
-      expect({ k, step: full.steps[k], tree: snapshot(parent) }).toEqual({ k, step: full.steps[k], tree: prefixed('dist', fresh) });
-      fs.rmSync(path.dirname(parent), { recursive: true, force: true });
-    }
-    const allowed = withOld ? ['old', 'new', 'repairable'] : ['none', 'new'];
-    expect([...states.keys()].filter(s => !allowed.includes(s))).toEqual([]);
-    // Every kind of stop was met: the test kills between the two renames of the swap too.
-    expect([...states.keys()].sort()).toEqual([...allowed].sort());
-  }, 120_000);
+      const states = new Map<string, number[]>();
+      for (let k = 0; k < full.steps.length; k++) {
+        const parent = path.join(scratch, `kill-${k}`, 'out');
+        setUp(parent);
+        const run = runChild({ outdir: path.join(parent, 'dist'), variant: 'new', killAt: k });
+        expect({ k, signal: run.signal, stderr: run.stderr }).toEqual({ k, signal: 'SIGKILL', stderr: '' });
+        const state = stateAfterStop(parent, old, fresh);
+        states.set(state, [...(states.get(state) ?? []), k]);
+        // The next normal run repairs what is left and writes the new output, leaving nothing beside it.
+        synthesizeApp(faultApp('new'), { outdir: path.join(parent, 'dist'), ...quiet });
+        expect({ k, step: full.steps[k], tree: snapshot(parent) }).toEqual({
+          k,
+          step: full.steps[k],
+          tree: prefixed('dist', fresh),
+        });
+        fs.rmSync(path.dirname(parent), { recursive: true, force: true });
+      }
+      const allowed = withOld ? ['old', 'new', 'repairable'] : ['none', 'new'];
+      expect([...states.keys()].filter(s => !allowed.includes(s))).toEqual([]);
+      // Every kind of stop was met: the test kills between the two renames of the swap too.
+      expect([...states.keys()].sort()).toEqual([...allowed].sort());
+    },
+    120_000,
+  );
 
   test('(an error thrown at each step) leaves the old or the new output, and the next run cleans up', () => {
     const old = expected('old');
     const fresh = expected('new');
     let steps = 0;
     synthesizeApp(faultApp('old'), { outdir: path.join(scratch, 'count', 'dist'), ...quiet });
-    synthesizeApp(faultApp('new'), { outdir: path.join(scratch, 'count', 'dist'), ...quiet, beforeFsStep: () => void steps++ });
+    synthesizeApp(faultApp('new'), {
+      outdir: path.join(scratch, 'count', 'dist'),
+      ...quiet,
+      beforeFsStep: () => void steps++,
+    });
     for (let k = 0; k < steps; k++) {
       const parent = path.join(scratch, `throw-${k}`);
       synthesizeApp(faultApp('old'), { outdir: path.join(parent, 'dist'), ...quiet });
       let n = 0;
       try {
         synthesizeApp(faultApp('new'), {
-          outdir: path.join(parent, 'dist'), ...quiet, beforeFsStep: () => {
+          outdir: path.join(parent, 'dist'),
+          ...quiet,
+          beforeFsStep: () => {
             if (n++ === k) throw new Error(`disk full at step ${k}`);
           },
         });
       } catch (e) {
         expect((e as Error).message).toBe(`disk full at step ${k}`);
       }
-      expect({ k, state: stateAfterStop(parent, old, fresh) }).toEqual({ k, state: expect.stringMatching(/^(old|new)$/) });
+      expect({ k, state: stateAfterStop(parent, old, fresh) }).toEqual({
+        k,
+        state: expect.stringMatching(/^(old|new)$/),
+      });
       synthesizeApp(faultApp('new'), { outdir: path.join(parent, 'dist'), ...quiet });
       expect({ k, tree: snapshot(parent) }).toEqual({ k, tree: prefixed('dist', fresh) });
     }
@@ -311,13 +409,22 @@ describe('concurrent runs into one outdir', () => {
   test('take turns: every run succeeds, and the output is complete and identical', async () => {
     const parent = path.join(scratch, 'shared');
     synthesizeApp(faultApp('old'), { outdir: path.join(parent, 'dist'), ...quiet });
-    const runs = await Promise.all([0, 1, 2, 3].map(() => new Promise<{ code: number | null; stderr: string }>(resolve => {
-      // Each holds the lock a while, so the others must wait for it.
-      const child = spawn(process.execPath, [...NODE_ARGS, CHILD, JSON.stringify({ outdir: path.join(parent, 'dist'), variant: 'new', holdMs: 300 })], { cwd: REPO, env: CHILD_ENV });
-      let stderr = '';
-      child.stderr.on('data', d => (stderr += d));
-      child.on('close', code => resolve({ code, stderr }));
-    })));
+    const runs = await Promise.all(
+      [0, 1, 2, 3].map(
+        () =>
+          new Promise<{ code: number | null; stderr: string }>(resolve => {
+            // Each holds the lock a while, so the others must wait for it.
+            const child = spawn(
+              process.execPath,
+              [...NODE_ARGS, CHILD, JSON.stringify({ outdir: path.join(parent, 'dist'), variant: 'new', holdMs: 300 })],
+              { cwd: REPO, env: CHILD_ENV },
+            );
+            let stderr = '';
+            child.stderr.on('data', d => (stderr += d));
+            child.on('close', code => resolve({ code, stderr }));
+          }),
+      ),
+    );
     expect(runs).toEqual([0, 1, 2, 3].map(() => ({ code: 0, stderr: '' })));
     expect(snapshot(parent)).toEqual(prefixed('dist', expected('new')));
   }, 60_000);
@@ -333,7 +440,8 @@ describe('concurrent runs into one outdir', () => {
       const before = snapshot(parent);
       const started = Date.now();
       expect(() => synthesizeApp(app(), { outdir, ...quiet, lockTimeoutMs: 300 })).toThrow(
-        `synthesizeApp: another synthesis into ${outdir} (process ${holder.pid}) still holds ${parent}/.dist.lock after 0.3 s: wait for it to finish, or remove ${parent}/.dist.lock if no such process runs`);
+        `synthesizeApp: another synthesis into ${outdir} (process ${holder.pid}) still holds ${parent}/.dist.lock after 0.3 s: wait for it to finish, or remove ${parent}/.dist.lock if no such process runs`,
+      );
       expect(Date.now() - started).toBeGreaterThanOrEqual(300);
       expect(snapshot(parent)).toEqual(before);
     } finally {
@@ -361,19 +469,35 @@ describe('validation failures', () => {
     const outdir = path.join(scratch, 'dist');
     const error = errorOf(() => synthesizeApp(a, { outdir, ...quiet }));
     expect(error).toBeInstanceOf(ValidationFailedError);
-    expect((error as ValidationFailedError).problems).toEqual([{ path: 'web', message: 'first problem' }, { path: 'web', message: 'second problem' }]);
-    expect(error.message).toBe('Validation failed with the following errors:\n  [web] first problem\n  [web] second problem');
+    expect((error as ValidationFailedError).problems).toEqual([
+      { path: 'web', message: 'first problem' },
+      { path: 'web', message: 'second problem' },
+    ]);
+    expect(error.message).toBe(
+      'Validation failed with the following errors:\n  [web] first problem\n  [web] second problem',
+    );
     expect(fs.readdirSync(scratch)).toEqual([]);
   });
 });
 
 describe('the lines `npm run synth` prints on failure', () => {
   test('one per validation problem, one per DeliveryError, no stack unless DEBUG', () => {
-    const validation = new ValidationFailedError([{ path: 'app/web', message: "'replicas' is 0: must be 1 or more" }, { path: 'app/svc', message: 'x' }]);
-    expect(errorLines(validation, false)).toEqual(["error: app/web: 'replicas' is 0: must be 1 or more", 'error: app/svc: x']);
+    const validation = new ValidationFailedError([
+      { path: 'app/web', message: "'replicas' is 0: must be 1 or more" },
+      { path: 'app/svc', message: 'x' },
+    ]);
+    expect(errorLines(validation, false)).toEqual([
+      "error: app/web: 'replicas' is 0: must be 1 or more",
+      'error: app/svc: x',
+    ]);
     const delivery = new DeliveryError('app/web', 'port', 0, 'must be a whole number from 1 to 65535');
-    expect(errorLines(delivery, false)).toEqual(["error: app/web: 'port' is 0: must be a whole number from 1 to 65535"]);
-    expect(errorLines(new TypeError('x is undefined'), false)).toEqual(['error: x is undefined', '(set DEBUG=1 to see where it was thrown)']);
+    expect(errorLines(delivery, false)).toEqual([
+      "error: app/web: 'port' is 0: must be a whole number from 1 to 65535",
+    ]);
+    expect(errorLines(new TypeError('x is undefined'), false)).toEqual([
+      'error: x is undefined',
+      '(set DEBUG=1 to see where it was thrown)',
+    ]);
     const debug = errorLines(delivery, true);
     expect(debug[0]).toBe("error: app/web: 'port' is 0: must be a whole number from 1 to 65535");
     expect(debug[1]).toMatch(/^\w*Error: app\/web: 'port' is 0[^\n]*\n\s+at /);
@@ -384,8 +508,10 @@ describe('main.ts in a scratch copy of the project (never this checkout)', () =>
   let copy: string;
   beforeAll(() => {
     copy = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'synth-main-')));
-    for (const f of ['main.ts', 'cdk8s.yaml', 'tsconfig.json', 'package.json']) fs.copyFileSync(path.join(REPO, f), path.join(copy, f));
-    for (const d of ['lib', 'examples', 'imports', 'dist']) fs.cpSync(path.join(REPO, d), path.join(copy, d), { recursive: true });
+    for (const f of ['main.ts', 'cdk8s.yaml', 'tsconfig.json', 'package.json'])
+      fs.copyFileSync(path.join(REPO, f), path.join(copy, f));
+    for (const d of ['lib', 'examples', 'imports', 'dist'])
+      fs.cpSync(path.join(REPO, d), path.join(copy, d), { recursive: true });
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(copy, 'node_modules'));
   });
   afterAll(() => fs.rmSync(copy, { recursive: true, force: true }));
@@ -393,7 +519,11 @@ describe('main.ts in a scratch copy of the project (never this checkout)', () =>
   const synth = (env: Record<string, string>) => {
     const base: NodeJS.ProcessEnv = { ...process.env, TS_NODE_PROJECT: path.join(copy, 'tsconfig.json') };
     for (const name of ['FLAKY_UPDATE_TAG', 'DEBUG', 'CDK8S_OUTDIR']) delete base[name];
-    return spawnSync(process.execPath, [...NODE_ARGS, 'main.ts'], { cwd: copy, encoding: 'utf8', env: { ...base, ...env } });
+    return spawnSync(process.execPath, [...NODE_ARGS, 'main.ts'], {
+      cwd: copy,
+      encoding: 'utf8',
+      env: { ...base, ...env },
+    });
   };
 
   test('CDK8S_OUTDIR=. is refused: exit 1, one error line, nothing changed', () => {

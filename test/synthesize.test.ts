@@ -8,8 +8,15 @@ import { buildApp } from '../bench/apps';
 import { manifestDifferences } from '../bench/compare';
 import { manifestYaml } from '../lib/output/manifest-yaml';
 import {
-  KUSTOMIZATION_FILE, OUTPUT_MARKER,
-  Autoscaler, CanaryDeployment, Cpu, HostIngress, StableDeployment, synthesizeApp, VersionedService,
+  KUSTOMIZATION_FILE,
+  OUTPUT_MARKER,
+  Autoscaler,
+  CanaryDeployment,
+  Cpu,
+  HostIngress,
+  StableDeployment,
+  synthesizeApp,
+  VersionedService,
 } from '../lib';
 import { addWarning } from '../lib/core/warnings';
 import { dependencyOrder } from '../lib/output/synthesize';
@@ -46,7 +53,10 @@ function readTree(dir: string): Record<string, string> {
 
 function service(scope: Construct, name: string): { stable: StableDeployment; svc: VersionedService } {
   const stable = new StableDeployment(scope, `${name}-stable`, {
-    app: name, image: `${name}:1.0`, port: 8080, resources: { cpu: { request: Cpu.millis(100) } },
+    app: name,
+    image: `${name}:1.0`,
+    port: 8080,
+    resources: { cpu: { request: Cpu.millis(100) } },
   });
   const canary = new CanaryDeployment(scope, `${name}-canary`, { stable, image: `${name}:1.1` });
   const svc = new VersionedService(scope, `${name}-service`, { serves: [stable, canary], port: 80 });
@@ -88,7 +98,10 @@ describe('synthesizeApp writes what app.synth() writes', () => {
     const byCdk8s = path.join(tmp, 'cdk8s');
     const ours = path.join(tmp, 'ours');
     multiChartApp({ yamlOutputType, outdir: byCdk8s, recordConstructMetadata: true }).synth();
-    const files = synthesizeApp(multiChartApp({ yamlOutputType, recordConstructMetadata: true }), { outdir: ours, log: () => undefined });
+    const files = synthesizeApp(multiChartApp({ yamlOutputType, recordConstructMetadata: true }), {
+      outdir: ours,
+      log: () => undefined,
+    });
 
     const expected = readTree(byCdk8s);
     expect(Object.keys(expected).length).toBeGreaterThan(1);
@@ -97,16 +110,23 @@ describe('synthesizeApp writes what app.synth() writes', () => {
     // keys so objects sharing a name across kinds keep their own path, and agrees on every name key.
     const cdk8sMetadata = JSON.parse(expected['construct-metadata.json']);
     const ourMetadata = JSON.parse(actual['construct-metadata.json']);
-    expect(ourMetadata).toEqual({ version: cdk8sMetadata.version, resources: expect.objectContaining(cdk8sMetadata.resources) });
+    expect(ourMetadata).toEqual({
+      version: cdk8sMetadata.version,
+      resources: expect.objectContaining(cdk8sMetadata.resources),
+    });
     expect(ourMetadata.resources['Deployment/web-stable']).toEqual({ path: 'web/web-stable/Resource' });
     delete expected['construct-metadata.json'];
     delete actual['construct-metadata.json'];
     expect(actual).toEqual(expected);
-    expect(files.filter(f => f !== KUSTOMIZATION_FILE && f !== 'construct-metadata.json')).toEqual(Object.keys(expected));
+    expect(files.filter(f => f !== KUSTOMIZATION_FILE && f !== 'construct-metadata.json')).toEqual(
+      Object.keys(expected),
+    );
   });
 
   test('with the chart files in dependency order, numbered as cdk8s numbers them', () => {
-    const files = synthesizeApp(multiChartApp({}), { outdir: path.join(tmp, 'out'), log: () => undefined }).filter(f => f !== KUSTOMIZATION_FILE);
+    const files = synthesizeApp(multiChartApp({}), { outdir: path.join(tmp, 'out'), log: () => undefined }).filter(
+      f => f !== KUSTOMIZATION_FILE,
+    );
     // api before web (web depends on it), shared before api, the nested chart before its parent.
     const order = files.map(f => f.replace(/^\d{4}-/, '').replace('.k8s.yaml', ''));
     expect(order.indexOf('shared')).toBeLessThan(order.indexOf('api'));
@@ -144,28 +164,33 @@ describe('synthesizeApp writes what app.synth() writes', () => {
 
 describe('dependencyOrder', () => {
   test('orders constructs as cdk8s DependencyGraph.topology() does, for random acyclic dependencies', () => {
-    fc.assert(fc.property(
-      fc.array(fc.nat(), { minLength: 1, maxLength: 14 }),
-      fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 20 }),
-      (parents, edges) => {
-        const chart = Testing.chart();
-        const nodes: Construct[] = [];
-        parents.forEach((p, i) => {
-          const scope = i === 0 ? chart : nodes[p % i];
-          // Ids mix words and array indexes, whose key order differs in JavaScript objects.
-          const id = i % 3 === 0 ? String(i) : `c${i}`;
-          nodes.push(i % 2 ? new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap' }) : new Construct(scope, id));
-        });
-        // Edges only from a later to an earlier construct, so there is no cycle.
-        for (const [a, b] of edges) {
-          const from = a % nodes.length;
-          const to = b % nodes.length;
-          if (from > to) nodes[from].node.addDependency(nodes[to]);
-        }
-        const expected = new DependencyGraph(chart.node).topology().map(c => c.node.path);
-        expect(dependencyOrder(chart).map(c => c.node.path)).toEqual(expected);
-      },
-    ), { numRuns: 200 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.nat(), { minLength: 1, maxLength: 14 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 20 }),
+        (parents, edges) => {
+          const chart = Testing.chart();
+          const nodes: Construct[] = [];
+          parents.forEach((p, i) => {
+            const scope = i === 0 ? chart : nodes[p % i];
+            // Ids mix words and array indexes, whose key order differs in JavaScript objects.
+            const id = i % 3 === 0 ? String(i) : `c${i}`;
+            nodes.push(
+              i % 2 ? new ApiObject(scope, id, { apiVersion: 'v1', kind: 'ConfigMap' }) : new Construct(scope, id),
+            );
+          });
+          // Edges only from a later to an earlier construct, so there is no cycle.
+          for (const [a, b] of edges) {
+            const from = a % nodes.length;
+            const to = b % nodes.length;
+            if (from > to) nodes[from].node.addDependency(nodes[to]);
+          }
+          const expected = new DependencyGraph(chart.node).topology().map(c => c.node.path);
+          expect(dependencyOrder(chart).map(c => c.node.path)).toEqual(expected);
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   test('fails if constructs depend on each other in a cycle, naming both paths', () => {
@@ -174,7 +199,9 @@ describe('dependencyOrder', () => {
     const b = new Construct(chart, 'second');
     a.node.addDependency(b);
     b.node.addDependency(a);
-    expect(() => dependencyOrder(chart)).toThrow(/Dependency cycle detected: .*first => .*second => .*first|Dependency cycle detected: .*second => .*first => .*second/);
+    expect(() => dependencyOrder(chart)).toThrow(
+      /Dependency cycle detected: .*first => .*second => .*first|Dependency cycle detected: .*second => .*first => .*second/,
+    );
   });
 });
 
@@ -197,7 +224,8 @@ describe('synthesizeApp replaces the output folder only on success', () => {
     new Chart(app, 'bad').node.addValidation({ validate: () => ["'rules' is []: must hold at least one host rule"] });
 
     expect(() => synthesizeApp(app, { outdir, log: () => undefined })).toThrow(
-      "Validation failed with the following errors:\n  [bad] 'rules' is []: must hold at least one host rule");
+      "Validation failed with the following errors:\n  [bad] 'rules' is []: must hold at least one host rule",
+    );
     expect(readTree(outdir)).toEqual(before);
     expect(fs.readdirSync(tmp)).toEqual(['dist']);
   });
@@ -210,7 +238,11 @@ describe('synthesizeApp replaces the output folder only on success', () => {
     new ApiObject(new Chart(app, 'z-broken'), 'broken', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      data: Lazy.any({ produce: () => { throw new Error('cannot render data'); } }),
+      data: Lazy.any({
+        produce: () => {
+          throw new Error('cannot render data');
+        },
+      }),
     });
 
     expect(() => synthesizeApp(app, { outdir, log: () => undefined })).toThrow(/z-broken\/broken.*cannot render data/);
@@ -241,7 +273,11 @@ describe('synthesizeApp replaces the output folder only on success', () => {
     new ApiObject(nested, 'c', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } });
     const outdir = path.join(tmp, 'dist');
     const seen: unknown[] = [];
-    synthesizeApp(app, { outdir, log: () => undefined, onChart: c => seen.push({ ...c, swapped: fs.existsSync(path.join(outdir, 'app.k8s.yaml')) }) });
+    synthesizeApp(app, {
+      outdir,
+      log: () => undefined,
+      onChart: c => seen.push({ ...c, swapped: fs.existsSync(path.join(outdir, 'app.k8s.yaml')) }),
+    });
     expect(seen).toEqual([
       { path: 'web/nested', files: ['app.k8s.yaml'], objects: 1, warnings: 0, swapped: true },
       { path: 'web', files: ['app.k8s.yaml'], objects: 2, warnings: 2, swapped: true },
@@ -267,15 +303,69 @@ describe('benchmark apps', () => {
       synthesizeApp(buildApp('lib', layout, 3, lib), { outdir: lib, log: () => undefined });
       buildApp('l1', layout, 3, l1).synth();
       expect(manifestDifferences(lib, l1)).toEqual([]);
-      expect(fs.readdirSync(lib).filter(f => f !== KUSTOMIZATION_FILE && f !== OUTPUT_MARKER).length).toBe(layout === 'single' ? 1 : 3);
+      expect(fs.readdirSync(lib).filter(f => f !== KUSTOMIZATION_FILE && f !== OUTPUT_MARKER).length).toBe(
+        layout === 'single' ? 1 : 3,
+      );
     }
   });
 });
 
 describe('manifestYaml', () => {
-  const word = fc.constantFrom('a', 'app', 'e0', 'E-5', 'e+3', 'y', 'yes', 'No', 'on', 'null', 'true', '1', '0777', '1:20', '1.0', '2001-12-14', '0x1f', '1_000',
-    '', ' ', 'a b', 'a: b', 'a #b', '#', '- a', '-a', '%', '@', '*a', '&a', '!a', '|', '>', "'", '"', 'a\nb', 'a\tb', '.inf', '~', '<<',
-    'registry.example.com/svc:1.4.2', 'app.kubernetes.io/name', '25%', '500m', 'ü', '---', '...', 'a,b', '[a', '{a', '?', ':a', 'a:');
+  const word = fc.constantFrom(
+    'a',
+    'app',
+    'e0',
+    'E-5',
+    'e+3',
+    'y',
+    'yes',
+    'No',
+    'on',
+    'null',
+    'true',
+    '1',
+    '0777',
+    '1:20',
+    '1.0',
+    '2001-12-14',
+    '0x1f',
+    '1_000',
+    '',
+    ' ',
+    'a b',
+    'a: b',
+    'a #b',
+    '#',
+    '- a',
+    '-a',
+    '%',
+    '@',
+    '*a',
+    '&a',
+    '!a',
+    '|',
+    '>',
+    "'",
+    '"',
+    'a\nb',
+    'a\tb',
+    '.inf',
+    '~',
+    '<<',
+    'registry.example.com/svc:1.4.2',
+    'app.kubernetes.io/name',
+    '25%',
+    '500m',
+    'ü',
+    '---',
+    '...',
+    'a,b',
+    '[a',
+    '{a',
+    '?',
+    ':a',
+    'a:',
+  );
   const text = fc.oneof(word, fc.string({ maxLength: 8 }), fc.stringMatching(/^[A-Za-z0-9._/:%# -]{1,10}$/));
   const scalarValue = fc.oneof(text, fc.integer(), fc.double(), fc.boolean(), fc.constant(-0));
   const { doc } = fc.letrec(tie => ({
@@ -290,24 +380,37 @@ describe('manifestYaml', () => {
     { arbitrary: fc.stringMatching(/^[A-Za-z][A-Za-z0-9._/-]{0,12}$/), weight: 30 },
     { arbitrary: fc.constantFrom('y', 'on', 'null', '80', 'a b'), weight: 1 },
   );
-  const oneLine = fc.oneof(word, fc.stringMatching(/^[^\n\r]{0,10}$/), fc.stringMatching(/^[A-Za-z0-9._/:%# -]{1,10}$/)).filter(t => !t.includes('\n'));
+  const oneLine = fc
+    .oneof(word, fc.stringMatching(/^[^\n\r]{0,10}$/), fc.stringMatching(/^[A-Za-z0-9._/:%# -]{1,10}$/))
+    .filter(t => !t.includes('\n'));
   const { manifest } = fc.letrec(tie => ({
-    value: fc.oneof({ depthSize: 'small', withCrossShrink: true }, fc.oneof(oneLine, fc.integer(), fc.double(), fc.boolean()), tie('map'), tie('list')),
+    value: fc.oneof(
+      { depthSize: 'small', withCrossShrink: true },
+      fc.oneof(oneLine, fc.integer(), fc.double(), fc.boolean()),
+      tie('map'),
+      tie('list'),
+    ),
     map: fc.dictionary(manifestKey, tie('value'), { maxKeys: 4 }),
     list: fc.array(fc.oneof(fc.oneof(oneLine, fc.integer()), tie('map')), { maxLength: 3 }),
     manifest: fc.dictionary(manifestKey, tie('value'), { minKeys: 1, maxKeys: 6 }),
   }));
 
   test('writes the bytes cdk8s Yaml.stringify writes, for random manifest-shaped documents', () => {
-    fc.assert(fc.property(fc.array(manifest, { minLength: 1, maxLength: 3 }), docs => {
-      expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
-    }), { numRuns: 1000 });
+    fc.assert(
+      fc.property(fc.array(manifest, { minLength: 1, maxLength: 3 }), docs => {
+        expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
+      }),
+      { numRuns: 1000 },
+    );
   });
 
   test('writes the bytes cdk8s Yaml.stringify writes, for random documents', () => {
-    fc.assert(fc.property(fc.array(fc.oneof(doc, fc.constant(undefined)), { maxLength: 3 }), docs => {
-      expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
-    }), { numRuns: 2000 });
+    fc.assert(
+      fc.property(fc.array(fc.oneof(doc, fc.constant(undefined)), { maxLength: 3 }), docs => {
+        expect(manifestYaml(docs)).toBe(Yaml.stringify(...docs));
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   test('writes every short word as Yaml.stringify does, as a key and as a value', () => {

@@ -36,7 +36,14 @@ describe('VersionedService', () => {
     new VersionedService(chart, 'all', { name: 'all', serves: [stable, canary], port: 80 });
     new VersionedService(chart, 'stable-svc', { name: 'only-stable', serves: stable, port: 80 });
     const out = synth(chart);
-    const pods = (svc: string) => out.filter(m => m.kind === 'Deployment' && selects(find(out, 'Service', svc).spec.selector, m.spec.template.metadata.labels)).map(m => m.metadata.name);
+    const pods = (svc: string) =>
+      out
+        .filter(
+          m =>
+            m.kind === 'Deployment' &&
+            selects(find(out, 'Service', svc).spec.selector, m.spec.template.metadata.labels),
+        )
+        .map(m => m.metadata.name);
     expect(pods('all').sort()).toEqual(['shop-canary', 'shop-stable']);
     expect(pods('only-stable')).toEqual(['shop-stable']);
   });
@@ -51,9 +58,21 @@ describe('VersionedService', () => {
     test.each([
       ['the port is out of range', { port: 0 }, /test\/svc: 'port' is 0: must be a whole number from 1 to 65535/],
       ['the port is above 65535', { port: 65536 }, /test\/svc: 'port' is 65536/],
-      ['targetPort is not the pods\' port', { port: 80, targetPort: 8080 }, /test\/svc: 'targetPort' is 8080: must be a port the pods listen on: test\/stable listens on 3894/],
-      ['the name is not a DNS-1035 label', { port: 80, name: 'dummy.service' }, /test\/svc: 'name' is "dummy.service": must be a DNS-1035 label/],
-      ['the port name is invalid', { port: 80, portName: 'HTTP' }, /test\/svc: 'portName' is "HTTP": must be an IANA service name/],
+      [
+        "targetPort is not the pods' port",
+        { port: 80, targetPort: 8080 },
+        /test\/svc: 'targetPort' is 8080: must be a port the pods listen on: test\/stable listens on 3894/,
+      ],
+      [
+        'the name is not a DNS-1035 label',
+        { port: 80, name: 'dummy.service' },
+        /test\/svc: 'name' is "dummy.service": must be a DNS-1035 label/,
+      ],
+      [
+        'the port name is invalid',
+        { port: 80, portName: 'HTTP' },
+        /test\/svc: 'portName' is "HTTP": must be an IANA service name/,
+      ],
     ])('%s', (_name, props, message) => {
       const { chart, stable } = shop();
       expect(() => new VersionedService(chart, 'svc', { serves: stable, ...props })).toThrow(message);
@@ -62,13 +81,16 @@ describe('VersionedService', () => {
     test('it serves two different apps', () => {
       const { chart, stable } = shop();
       const other = new StableDeployment(chart, 'cart', { app: 'cart', image: 'cart:1.0', port: 3894 });
-      expect(() => new VersionedService(chart, 'svc', { serves: [stable, other], port: 80 }))
-        .toThrow(/test\/svc: 'serves' is construct test\/cart: must all be of one app with one label scheme: test\/cart is app "cart" but test\/stable is "shop"/);
+      expect(() => new VersionedService(chart, 'svc', { serves: [stable, other], port: 80 })).toThrow(
+        /test\/svc: 'serves' is construct test\/cart: must all be of one app with one label scheme: test\/cart is app "cart" but test\/stable is "shop"/,
+      );
     });
 
     test('it serves nothing', () => {
       const { chart } = shop();
-      expect(() => new VersionedService(chart, 'svc', { serves: [], port: 80 })).toThrow(/test\/svc: 'serves' is \[\]: must name at least one workload/);
+      expect(() => new VersionedService(chart, 'svc', { serves: [], port: 80 })).toThrow(
+        /test\/svc: 'serves' is \[\]: must name at least one workload/,
+      );
     });
   });
 });

@@ -28,7 +28,8 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'number') return Object.is(value, -0) ? '-0' : String(value);
   if (typeof value === 'boolean' || value === null || typeof value === 'bigint') return String(value);
   if (typeof value === 'symbol' || typeof value === 'function') return String(value).slice(0, 60);
-  if (typeof value === 'object' && value !== null && 'node' in value) return `construct ${(value as IConstruct).node.path}`;
+  if (typeof value === 'object' && value !== null && 'node' in value)
+    return `construct ${(value as IConstruct).node.path}`;
   try {
     return JSON.stringify(value);
   } catch {
@@ -57,7 +58,13 @@ export const INT32_MAX = 2 ** 31 - 1;
  * fractions and non-numbers are refused, and so is anything outside `min..max`
  * (`max` defaults to the int32 bound most Kubernetes and Argo fields have).
  */
-export function checkInt(scope: IConstruct, prop: string, value: unknown, min: number, max = INT32_MAX): asserts value is number {
+export function checkInt(
+  scope: IConstruct,
+  prop: string,
+  value: unknown,
+  min: number,
+  max = INT32_MAX,
+): asserts value is number {
   if (!isWholeNumber(value, min, max)) invalidProp(scope, prop, value, `must be a whole number from ${min} to ${max}`);
 }
 
@@ -72,12 +79,22 @@ export function checkPercent(scope: IConstruct, prop: string, value: unknown): a
 }
 
 /** {@link checkInt} from 1 (or 0 with `allowZero`) to the int32 maximum. */
-export function checkPositiveInt(scope: IConstruct, prop: string, value: unknown, { allowZero = false } = {}): asserts value is number {
+export function checkPositiveInt(
+  scope: IConstruct,
+  prop: string,
+  value: unknown,
+  { allowZero = false } = {},
+): asserts value is number {
   checkInt(scope, prop, value, allowZero ? 0 : 1);
 }
 
 /** Checks at run time a value TypeScript types as a union of string literals (JavaScript callers, casts). */
-export function checkEnum<T extends string>(scope: IConstruct, prop: string, value: unknown, allowed: readonly T[]): asserts value is T {
+export function checkEnum<T extends string>(
+  scope: IConstruct,
+  prop: string,
+  value: unknown,
+  allowed: readonly T[],
+): asserts value is T {
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     invalidProp(scope, prop, value, `must be one of ${allowed.map(a => JSON.stringify(a)).join(', ')}`);
   }
@@ -104,19 +121,24 @@ export const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 export const NAME_RULES = {
   dnsLabel: {
     test: (v: unknown): v is string => typeof v === 'string' && v.length <= 63 && DNS1123_LABEL.test(v),
-    expected: 'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
+    expected:
+      'must be a DNS-1123 label: lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters',
   },
   dns1035Label: {
-    test: (v: unknown): v is string => typeof v === 'string' && v.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(v),
-    expected: 'must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters',
+    test: (v: unknown): v is string =>
+      typeof v === 'string' && v.length <= 63 && /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(v),
+    expected:
+      'must be a DNS-1035 label: lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters',
   },
   dnsSubdomain: {
     test: (v: unknown): v is string => typeof v === 'string' && v.length <= 253 && DNS1123_SUBDOMAIN.test(v),
-    expected: 'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit, at most 253 characters',
+    expected:
+      'must be a DNS-1123 subdomain: lower-case letters, digits, "-" and ".", each part starting and ending with a letter or digit, at most 253 characters',
   },
   labelValue: {
     test: (v: unknown): v is string => typeof v === 'string' && v.length <= 63 && LABEL_VALUE.test(v),
-    expected: 'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
+    expected:
+      'must be a label value: at most 63 characters of letters, digits, "-", "_" and ".", starting and ending with a letter or digit',
   },
   labelKey: {
     test: (v: unknown): v is string => {
@@ -124,9 +146,14 @@ export const NAME_RULES = {
       const slash = v.lastIndexOf('/');
       const name = slash >= 0 ? v.slice(slash + 1) : v;
       const prefix = slash >= 0 ? v.slice(0, slash) : undefined;
-      return name.length <= 63 && LABEL_KEY_NAME.test(name) && (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)));
+      return (
+        name.length <= 63 &&
+        LABEL_KEY_NAME.test(name) &&
+        (prefix === undefined || (prefix.length <= 253 && DNS1123_SUBDOMAIN.test(prefix)))
+      );
     },
-    expected: 'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."',
+    expected:
+      'must be a label key: an optional DNS subdomain prefix and "/", then at most 63 characters of letters, digits, "-", "_" and "."',
   },
 } satisfies Record<string, NameRule>;
 
@@ -159,8 +186,19 @@ export function checkLabelKey(scope: IConstruct, prop: string, value: unknown): 
 
 /** IANA service names, used for named container and Service ports. */
 export function checkPortName(scope: IConstruct, prop: string, value: unknown): asserts value is string {
-  if (typeof value !== 'string' || value.length > 15 || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) || !/[a-z]/.test(value) || value.includes('--')) {
-    invalidProp(scope, prop, value, 'must be an IANA service name: at most 15 lower-case letters, digits and single "-", with at least one letter');
+  if (
+    typeof value !== 'string' ||
+    value.length > 15 ||
+    !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(value) ||
+    !/[a-z]/.test(value) ||
+    value.includes('--')
+  ) {
+    invalidProp(
+      scope,
+      prop,
+      value,
+      'must be an IANA service name: at most 15 lower-case letters, digits and single "-", with at least one letter',
+    );
   }
 }
 
@@ -168,14 +206,37 @@ export function checkPortName(scope: IConstruct, prop: string, value: unknown): 
  * A duration as whole seconds (Kubernetes and Argo fields take seconds, as int32); throws when
  * it is not a Duration, not whole, below the minimum or above `maximumSeconds`.
  */
-export function wholeSeconds(scope: IConstruct, prop: string, value: Duration, minimumSeconds?: number, maximumSeconds?: number): number;
-export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds?: number, maximumSeconds?: number): number | undefined;
-export function wholeSeconds(scope: IConstruct, prop: string, value: Duration | undefined, minimumSeconds = 0, maximumSeconds = INT32_MAX): number | undefined {
+export function wholeSeconds(
+  scope: IConstruct,
+  prop: string,
+  value: Duration,
+  minimumSeconds?: number,
+  maximumSeconds?: number,
+): number;
+export function wholeSeconds(
+  scope: IConstruct,
+  prop: string,
+  value: Duration | undefined,
+  minimumSeconds?: number,
+  maximumSeconds?: number,
+): number | undefined;
+export function wholeSeconds(
+  scope: IConstruct,
+  prop: string,
+  value: Duration | undefined,
+  minimumSeconds = 0,
+  maximumSeconds = INT32_MAX,
+): number | undefined {
   if (value === undefined) return undefined;
   const millis = checkDuration(scope, prop, value);
   const seconds = millis / 1000;
   if (!Number.isInteger(seconds) || seconds < minimumSeconds || seconds > maximumSeconds) {
-    invalidProp(scope, prop, `${millis}ms`, `must be a whole number of seconds from ${minimumSeconds} to ${maximumSeconds}`);
+    invalidProp(
+      scope,
+      prop,
+      `${millis}ms`,
+      `must be a whole number of seconds from ${minimumSeconds} to ${maximumSeconds}`,
+    );
   }
   return seconds;
 }
@@ -188,7 +249,12 @@ export function checkDuration(scope: IConstruct, prop: string, value: unknown, m
   if (!(value instanceof Duration)) invalidProp(scope, prop, value, 'must be a Duration, e.g. Duration.seconds(30)');
   const millis = value.toMilliseconds();
   if (!Number.isFinite(millis) || millis < 0 || millis > maxMillis) {
-    invalidProp(scope, prop, `${millis}ms`, `must be a Duration from 0 to ${maxMillis}ms (${Math.floor(maxMillis / 3_600_000)}h)`);
+    invalidProp(
+      scope,
+      prop,
+      `${millis}ms`,
+      `must be a Duration from 0 to ${maxMillis}ms (${Math.floor(maxMillis / 3_600_000)}h)`,
+    );
   }
   return millis;
 }
@@ -196,7 +262,12 @@ export function checkDuration(scope: IConstruct, prop: string, value: unknown, m
 /** The name of an environment variable, as the API server checks it (`IsEnvVarName`). */
 export function checkEnvName(scope: IConstruct, prop: string, value: unknown): asserts value is string {
   if (typeof value !== 'string' || !/^[-._a-zA-Z][-._a-zA-Z0-9]*$/.test(value)) {
-    invalidProp(scope, prop, value, 'must be an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)');
+    invalidProp(
+      scope,
+      prop,
+      value,
+      'must be an environment variable name (letters, digits, "_", "-", ".", not starting with a digit)',
+    );
   }
 }
 
@@ -204,8 +275,19 @@ export function checkEnvName(scope: IConstruct, prop: string, value: unknown): a
  * An array of strings (`command`, `args`, an exec probe's command). A single string is refused,
  * never split into characters. `nonEmpty` refuses `[]`.
  */
-export function checkStringArray(scope: IConstruct, prop: string, value: unknown, { nonEmpty = false } = {}): asserts value is string[] {
-  if (!Array.isArray(value)) invalidProp(scope, prop, value, `must be an array of strings, e.g. ["--port", "8080"]${typeof value === 'string' ? ' (a single string is not split into words)' : ''}`);
+export function checkStringArray(
+  scope: IConstruct,
+  prop: string,
+  value: unknown,
+  { nonEmpty = false } = {},
+): asserts value is string[] {
+  if (!Array.isArray(value))
+    invalidProp(
+      scope,
+      prop,
+      value,
+      `must be an array of strings, e.g. ["--port", "8080"]${typeof value === 'string' ? ' (a single string is not split into words)' : ''}`,
+    );
   if (nonEmpty && value.length === 0) invalidProp(scope, prop, value, 'must hold at least one string');
   value.forEach((item, i) => {
     if (typeof item !== 'string') invalidProp(scope, `${prop}[${i}]`, item, 'must be a string');
@@ -218,21 +300,36 @@ const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
  * A host name as an Ingress rule takes it: a DNS-1123 subdomain of at most 253 characters, not an
  * IP address, and (with `wildcard`) a `*` only as the whole leftmost label (`*.example.com`).
  */
-export function checkHostName(scope: IConstruct, prop: string, value: unknown, { wildcard = false } = {}): asserts value is string {
+export function checkHostName(
+  scope: IConstruct,
+  prop: string,
+  value: unknown,
+  { wildcard = false } = {},
+): asserts value is string {
   if (typeof value === 'string' && (IPV4.test(value) || value.includes(':'))) {
     invalidProp(scope, prop, value, 'must be a DNS host name, not an IP address');
   }
   const name = wildcard && typeof value === 'string' && value.startsWith('*.') ? value.slice(2) : value;
   if (typeof value !== 'string' || value.length > 253 || typeof name !== 'string' || !DNS1123_SUBDOMAIN.test(name)) {
-    invalidProp(scope, prop, value, `must be a DNS host name: lower-case letters, digits, "-" and ".", each label starting and ending with a letter or digit, at most 253 characters${wildcard ? '; "*" only as the whole leftmost label, e.g. "*.example.com"' : ''}`);
+    invalidProp(
+      scope,
+      prop,
+      value,
+      `must be a DNS host name: lower-case letters, digits, "-" and ".", each label starting and ending with a letter or digit, at most 253 characters${wildcard ? '; "*" only as the whole leftmost label, e.g. "*.example.com"' : ''}`,
+    );
   }
 }
 
 /** A URL path as an Ingress takes it: absolute, no `//`, `/./` or `/../` segments, no whitespace. */
 export function checkUrlPath(scope: IConstruct, prop: string, value: unknown): asserts value is string {
-  const expected = 'must be an absolute URL path: start with "/", hold no "//", "/./" or "/../" segments, not end in "/." or "/..", no whitespace, "?", "#" or characters a URL path cannot hold';
+  const expected =
+    'must be an absolute URL path: start with "/", hold no "//", "/./" or "/../" segments, not end in "/." or "/..", no whitespace, "?", "#" or characters a URL path cannot hold';
   if (typeof value !== 'string' || !value.startsWith('/')) invalidProp(scope, prop, value, expected);
-  const dotSegments = ['//', '/./', '/../', '%2f', '%2F'].some(seq => value.includes(seq)) || value.endsWith('/.') || value.endsWith('/..');
+  const dotSegments =
+    ['//', '/./', '/../', '%2f', '%2F'].some(seq => value.includes(seq)) ||
+    value.endsWith('/.') ||
+    value.endsWith('/..');
   // RFC 3986 path characters: unreserved, sub-delims, ":", "@", "/" and percent-encodings.
-  if (dotSegments || !/^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/.test(value)) invalidProp(scope, prop, value, expected);
+  if (dotSegments || !/^(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-Fa-f]{2})*$/.test(value))
+    invalidProp(scope, prop, value, expected);
 }

@@ -39,13 +39,19 @@ export const DEFAULT_LABEL_KEYS: ResolvedLabelKeys = {
 
 /** Applies the defaults and checks the keys: valid label keys, three different ones. */
 export function resolveLabelKeys(scope: IConstruct, keys: LabelKeys | undefined): ResolvedLabelKeys {
-  if (keys !== undefined && !isPlainObject(keys)) invalidProp(scope, 'labelKeys', keys, 'must be an object of label keys ({ app, track, version }) or left out');
+  if (keys !== undefined && !isPlainObject(keys))
+    invalidProp(scope, 'labelKeys', keys, 'must be an object of label keys ({ app, track, version }) or left out');
   const resolved = { ...DEFAULT_LABEL_KEYS, ...stripUndefined(keys ?? {}) };
   for (const key of ['app', 'track', 'version'] as const) {
     checkLabelKey(scope, `labelKeys.${key}`, resolved[key]);
     // Valid for Kubernetes, but cdk8s cannot render an object with such an own key.
     if (['constructor', 'prototype'].includes(resolved[key])) {
-      invalidProp(scope, `labelKeys.${key}`, resolved[key], 'is a reserved JavaScript name that cdk8s cannot write as a label key: use a prefixed key such as "example.com/app"');
+      invalidProp(
+        scope,
+        `labelKeys.${key}`,
+        resolved[key],
+        'is a reserved JavaScript name that cdk8s cannot write as a label key: use a prefixed key such as "example.com/app"',
+      );
     }
   }
   if (new Set(Object.values(resolved)).size !== 3) {

@@ -33,7 +33,11 @@ export interface PodSecurityOptions {
 }
 
 const OPTIONS_SHAPE: PropShape = {
-  runAsUser: 'number', runAsGroup: 'number', fsGroup: 'number', readOnlyRootFilesystem: 'boolean', writableTmp: 'boolean',
+  runAsUser: 'number',
+  runAsGroup: 'number',
+  fsGroup: 'number',
+  readOnlyRootFilesystem: 'boolean',
+  writableTmp: 'boolean',
 };
 
 /**
@@ -57,7 +61,10 @@ export class PodSecurity {
   }
 
   // Kept as given (JavaScript callers may pass anything): `_podContext` checks it with the workload's prop.
-  private constructor(public readonly level: 'restricted' | 'baseline', private readonly given: unknown) {}
+  private constructor(
+    public readonly level: 'restricted' | 'baseline',
+    private readonly given: unknown,
+  ) {}
 
   private get options(): PodSecurityOptions {
     return isPlainObject(this.given) ? this.given : {};
@@ -77,7 +84,12 @@ export class PodSecurity {
       if (o[key] !== undefined) checkInt(scope, `${prop}.${key}`, o[key], 0, INT32_MAX);
     }
     if (this.level === 'restricted' && o.runAsUser === 0) {
-      invalidProp(scope, `${prop}.runAsUser`, 0, 'must not be 0 (root) under PodSecurity.restricted(); use PodSecurity.baseline() for images that must run as root');
+      invalidProp(
+        scope,
+        `${prop}.runAsUser`,
+        0,
+        'must not be 0 (root) under PodSecurity.restricted(); use PodSecurity.baseline() for images that must run as root',
+      );
     }
     return {
       runAsNonRoot: this.level === 'restricted' ? true : undefined,

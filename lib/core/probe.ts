@@ -59,7 +59,11 @@ type ProbeAction =
   | { readonly kind: 'exec'; readonly command: unknown };
 
 const TIMING_SHAPE: PropShape = {
-  initialDelay: Duration, period: Duration, timeout: Duration, successThreshold: 'number', failureThreshold: 'number',
+  initialDelay: Duration,
+  period: Duration,
+  timeout: Duration,
+  successThreshold: 'number',
+  failureThreshold: 'number',
 };
 const PORT_SHAPE: PropShape = { ...TIMING_SHAPE, port: 'number|string' };
 
@@ -81,7 +85,11 @@ export class Probe {
     return new Probe({ kind: 'exec', command }, options, TIMING_SHAPE);
   }
 
-  private constructor(private readonly action: ProbeAction, private readonly options: unknown, private readonly shape: PropShape) {}
+  private constructor(
+    private readonly action: ProbeAction,
+    private readonly options: unknown,
+    private readonly shape: PropShape,
+  ) {}
 
   /** The port this probe targets, if it names one. */
   public get port(): number | string | undefined {
@@ -98,7 +106,12 @@ export class Probe {
    * Renders the Kubernetes probe, checking its values against the container's ports.
    * @internal
    */
-  public _render(scope: IConstruct, prop: string, kind: ProbeKind, ports: ReadonlyArray<{ name?: string; containerPort: number }>): Record<string, unknown> {
+  public _render(
+    scope: IConstruct,
+    prop: string,
+    kind: ProbeKind,
+    ports: ReadonlyArray<{ name?: string; containerPort: number }>,
+  ): Record<string, unknown> {
     checkProps(scope, this.options, this.shape, `${prop}.`);
     const t = this.options as HttpProbeOptions;
     // Kubernetes' own bounds: periodSeconds and timeoutSeconds at least 1, initialDelaySeconds at least 0, all int32.
@@ -117,14 +130,16 @@ export class Probe {
         invalidProp(scope, `${prop}.path`, path, 'must be an absolute HTTP path starting with "/", without whitespace');
       }
     }
-    if (this.action.kind === 'exec') checkStringArray(scope, `${prop}.command`, this.action.command, { nonEmpty: true });
+    if (this.action.kind === 'exec')
+      checkStringArray(scope, `${prop}.command`, this.action.command, { nonEmpty: true });
     const port = this.port;
     if (typeof port === 'number') checkPort(scope, `${prop}.port`, port);
     if (typeof port === 'string') checkPortName(scope, `${prop}.port`, port);
     if (port !== undefined) {
       const declared = ports.some(p => p.containerPort === port || p.name === port);
       if (!declared) {
-        const names = ports.map(p => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort))).join(', ') || 'none';
+        const names =
+          ports.map(p => (p.name ? `${p.name} (${p.containerPort})` : String(p.containerPort))).join(', ') || 'none';
         invalidProp(scope, `${prop}.port`, port, `must be a port the container declares: ${names}`);
       }
     }
@@ -138,9 +153,12 @@ export class Probe {
     const t = (isPlainObject(this.options) ? this.options : {}) as HttpProbeOptions;
     const a = this.action;
     const port = this.port ?? defaultPort;
-    const action = a.kind === 'http' ? { httpGet: { path: a.path, port } }
-      : a.kind === 'tcp' ? { tcpSocket: { port } }
-        : { exec: { command: Array.isArray(a.command) ? [...a.command] : a.command } };
+    const action =
+      a.kind === 'http'
+        ? { httpGet: { path: a.path, port } }
+        : a.kind === 'tcp'
+          ? { tcpSocket: { port } }
+          : { exec: { command: Array.isArray(a.command) ? [...a.command] : a.command } };
     return {
       ...action,
       initialDelaySeconds: t.initialDelay?.toSeconds(),

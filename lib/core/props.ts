@@ -59,7 +59,8 @@ function checkPropValue(scope: IConstruct, prop: string, value: unknown, type: P
   }
   if (typeof type === 'function') {
     if (value === undefined) return;
-    if (!(value instanceof type)) invalidProp(scope, prop, value, `must be a ${type.name} (use its static factories) or left out`);
+    if (!(value instanceof type))
+      invalidProp(scope, prop, value, `must be a ${type.name} (use its static factories) or left out`);
     return;
   }
   if (value === undefined || value === null) {
@@ -71,23 +72,39 @@ function checkPropValue(scope: IConstruct, prop: string, value: unknown, type: P
 
 function hasType(value: unknown, name: string): boolean {
   switch (name) {
-    case 'string': return typeof value === 'string';
-    case 'number': return typeof value === 'number';
-    case 'boolean': return typeof value === 'boolean';
-    case 'function': return typeof value === 'function';
-    case 'array': return Array.isArray(value);
+    case 'string':
+      return typeof value === 'string';
+    case 'number':
+      return typeof value === 'number';
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'function':
+      return typeof value === 'function';
+    case 'array':
+      return Array.isArray(value);
     case 'object':
-    case 'map': return isPlainObject(value);
-    case 'construct': return typeof value === 'object' && value !== null && 'node' in value;
-    case 'any': return true;
-    default: throw new Error(`unknown prop type '${name}'`);
+    case 'map':
+      return isPlainObject(value);
+    case 'construct':
+      return typeof value === 'object' && value !== null && 'node' in value;
+    case 'any':
+      return true;
+    default:
+      throw new Error(`unknown prop type '${name}'`);
   }
 }
 
 function article(names: readonly string[]): string {
   const words: Record<string, string> = {
-    string: 'a string', number: 'a number', boolean: 'true or false', function: 'a function', array: 'an array',
-    object: 'an object', map: 'an object of names to values', construct: 'a construct', any: 'a value',
+    string: 'a string',
+    number: 'a number',
+    boolean: 'true or false',
+    function: 'a function',
+    array: 'an array',
+    object: 'an object',
+    map: 'an object of names to values',
+    construct: 'a construct',
+    any: 'a value',
   };
   return names.map(n => words[n] ?? n).join(' or ');
 }

@@ -3,8 +3,22 @@ import { invalidProp } from './errors';
 import { checkProps, PropShape } from './props';
 
 const SUFFIX_FACTORS: Record<string, number> = {
-  '': 1, 'n': 1e-9, 'u': 1e-6, 'm': 1e-3, 'k': 1e3, 'M': 1e6, 'G': 1e9, 'T': 1e12, 'P': 1e15, 'E': 1e18,
-  'Ki': 2 ** 10, 'Mi': 2 ** 20, 'Gi': 2 ** 30, 'Ti': 2 ** 40, 'Pi': 2 ** 50, 'Ei': 2 ** 60,
+  '': 1,
+  n: 1e-9,
+  u: 1e-6,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  P: 1e15,
+  E: 1e18,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+  Pi: 2 ** 50,
+  Ei: 2 ** 60,
 };
 const QUANTITY = /^(\d+(?:\.\d+)?|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$/;
 
@@ -34,10 +48,15 @@ export abstract class Quantity {
 
   protected constructor(amount: unknown, suffix: string, factory: string) {
     const fromNumber = suffix !== '' || factory !== 'of';
-    const ok = fromNumber ? typeof amount === 'number' && Number.isFinite(amount) && amount >= 0 : typeof amount === 'string';
+    const ok = fromNumber
+      ? typeof amount === 'number' && Number.isFinite(amount) && amount >= 0
+      : typeof amount === 'string';
     // Numbers render without exponent notation (1e21 would not parse), and never as "-0".
-    this.text = !ok ? String(typeof amount === 'object' ? '' : amount) + suffix
-      : typeof amount === 'number' ? `${plainNumber(amount)}${suffix}` : String(amount);
+    this.text = !ok
+      ? String(typeof amount === 'object' ? '' : amount) + suffix
+      : typeof amount === 'number'
+        ? `${plainNumber(amount)}${suffix}`
+        : String(amount);
     this.badAmount = ok ? undefined : { given: amount, factory };
     this.value = ok ? parseQuantity(this.text) : NaN;
   }
@@ -52,19 +71,30 @@ export abstract class Quantity {
    * @internal
    */
   public get problem(): { readonly value: unknown; readonly expected: string } | undefined {
-    const example = this instanceof Memory ? 'Memory.mebibytes(64) or Memory.of("1Gi")' : 'Cpu.millis(250) or Cpu.of("0.5")';
+    const example =
+      this instanceof Memory ? 'Memory.mebibytes(64) or Memory.of("1Gi")' : 'Cpu.millis(250) or Cpu.of("0.5")';
     if (this.badAmount) {
       const { given, factory } = this.badAmount;
       const what = factory === 'of' ? 'a string' : 'a finite number >= 0';
-      return { value: given, expected: `must be ${what} (given to ${this.constructor.name}.${factory}), e.g. ${example}` };
+      return {
+        value: given,
+        expected: `must be ${what} (given to ${this.constructor.name}.${factory}), e.g. ${example}`,
+      };
     }
-    if (!(this.value > 0)) return { value: this.text, expected: `must be a positive Kubernetes quantity, e.g. ${example}` };
+    if (!(this.value > 0))
+      return { value: this.text, expected: `must be a positive Kubernetes quantity, e.g. ${example}` };
     const baseUnits = this instanceof Memory ? this.value : this.value * 1000;
     if (baseUnits > INT64_MAX) {
-      return { value: this.text, expected: `must be at most 9223372036854775807 ${this instanceof Memory ? 'bytes' : 'millicores'} (int64)` };
+      return {
+        value: this.text,
+        expected: `must be at most 9223372036854775807 ${this instanceof Memory ? 'bytes' : 'millicores'} (int64)`,
+      };
     }
     if (this instanceof Memory && !Number.isInteger(this.value)) {
-      return { value: this.text, expected: 'must be a whole number of bytes ("m" means milli, not mega: write "Mi" or "M")' };
+      return {
+        value: this.text,
+        expected: 'must be a whole number of bytes ("m" means milli, not mega: write "Mi" or "M")',
+      };
     }
     return undefined;
   }
@@ -125,7 +155,12 @@ export function checkQuantity(scope: IConstruct, prop: string, value: unknown, k
   const type = kind === 'cpu' ? Cpu : Memory;
   if (!(value instanceof type)) {
     const example = kind === 'cpu' ? 'Cpu.millis(250) or Cpu.of("0.5")' : 'Memory.mebibytes(64) or Memory.of("1Gi")';
-    invalidProp(scope, prop, value instanceof Quantity ? `${value.constructor.name} ${value.text}` : value, `must be a ${type.name} amount, e.g. ${example}`);
+    invalidProp(
+      scope,
+      prop,
+      value instanceof Quantity ? `${value.constructor.name} ${value.text}` : value,
+      `must be a ${type.name} amount, e.g. ${example}`,
+    );
   }
   const problem = value.problem;
   if (problem) invalidProp(scope, prop, problem.value, problem.expected);
@@ -169,7 +204,12 @@ export function renderResources(scope: IConstruct, prop: string, resources: Cont
       (side === 'request' ? requests : limits)[kind] = checkQuantity(scope, `${prop}.${kind}.${side}`, q, kind);
     }
     if (range.request && range.limit && range.limit.value < range.request.value) {
-      invalidProp(scope, `${prop}.${kind}.limit`, range.limit.text, `must be at least the request (${range.request.text})`);
+      invalidProp(
+        scope,
+        `${prop}.${kind}.limit`,
+        range.limit.text,
+        `must be at least the request (${range.request.text})`,
+      );
     }
   }
   const out: { requests?: Record<string, any>; limits?: Record<string, any> } = {};

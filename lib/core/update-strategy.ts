@@ -12,7 +12,10 @@ export class IntOrPercent {
   public static percent(percent: number): IntOrPercent {
     return new IntOrPercent(percent, true);
   }
-  private constructor(public readonly amount: number, public readonly isPercent: boolean) {}
+  private constructor(
+    public readonly amount: number,
+    public readonly isPercent: boolean,
+  ) {}
 
   public get isZero(): boolean {
     return this.amount === 0;
@@ -23,8 +26,14 @@ export class IntOrPercent {
     const max = this.isPercent ? 100 : INT32_MAX;
     const amount: unknown = this.amount;
     if (!isWholeNumber(amount, 0, max)) {
-      invalidProp(scope, prop, this.isPercent && typeof amount === 'number' ? `${amount}%` : amount,
-        this.isPercent ? 'must be a whole percentage from 0 to 100' : `must be a whole number of pods from 0 to ${INT32_MAX}`);
+      invalidProp(
+        scope,
+        prop,
+        this.isPercent && typeof amount === 'number' ? `${amount}%` : amount,
+        this.isPercent
+          ? 'must be a whole percentage from 0 to 100'
+          : `must be a whole number of pods from 0 to ${INT32_MAX}`,
+      );
     }
     return this.isPercent ? `${amount}%` : amount;
   }
@@ -52,7 +61,12 @@ export class UpdateStrategy {
   public static rollingUpdate(options: RollingUpdateOptions = {}): UpdateStrategy {
     // Kept as given: the workload checks it (JavaScript callers may pass anything) and reports it with its prop.
     const o: RollingUpdateOptions = isPlainObject(options) ? options : {};
-    return new UpdateStrategy('RollingUpdate', o.maxSurge ?? IntOrPercent.percent(25), o.maxUnavailable ?? IntOrPercent.percent(25), options);
+    return new UpdateStrategy(
+      'RollingUpdate',
+      o.maxSurge ?? IntOrPercent.percent(25),
+      o.maxUnavailable ?? IntOrPercent.percent(25),
+      options,
+    );
   }
   /** Stop every old pod before starting new ones: a moment of downtime, but never two versions at once. */
   public static recreate(): UpdateStrategy {
@@ -73,7 +87,12 @@ export class UpdateStrategy {
     const maxSurge = this.maxSurge!._render(scope, `${prop}.maxSurge`);
     const maxUnavailable = this.maxUnavailable!._render(scope, `${prop}.maxUnavailable`);
     if (this.maxSurge!.isZero && this.maxUnavailable!.isZero) {
-      invalidProp(scope, `${prop}.maxUnavailable`, maxUnavailable, 'must be above 0 when maxSurge is 0, or the update can never make progress');
+      invalidProp(
+        scope,
+        `${prop}.maxUnavailable`,
+        maxUnavailable,
+        'must be above 0 when maxSurge is 0, or the update can never make progress',
+      );
     }
     return { type: 'RollingUpdate', rollingUpdate: { maxSurge, maxUnavailable } };
   }

@@ -14,6 +14,7 @@ export function addWarning(scope: IConstruct, message: string): void {
 
 /** Every warning recorded on `scope` and below it, each prefixed with its construct path. */
 export function warningsOf(scope: IConstruct): string[] {
-  return scope.node.findAll().flatMap(c =>
-    c.node.metadata.filter(m => m.type === WARNING).map(m => `[${c.node.path}] ${m.data}`));
+  return scope.node
+    .findAll()
+    .flatMap(c => c.node.metadata.filter(m => m.type === WARNING).map(m => `[${c.node.path}] ${m.data}`));
 }

@@ -40,7 +40,13 @@ export interface GrafanaDashboardProps {
 /** The runtime shape of {@link GrafanaDashboardProps} without `server`, for `checkProps`.
  * @internal
  */
-export const GRAFANA_DASHBOARD_OPTIONS_SHAPE: PropShape = { name: 'string', namespace: 'string', title: 'string', uid: 'string', datasourceUid: 'string' };
+export const GRAFANA_DASHBOARD_OPTIONS_SHAPE: PropShape = {
+  name: 'string',
+  namespace: 'string',
+  title: 'string',
+  uid: 'string',
+  datasourceUid: 'string',
+};
 
 /** Grafana keeps a dashboard's title in a column of 189 characters. */
 const TITLE_MAX = 189;
@@ -90,7 +96,11 @@ export function natsDashboardPanels(selector: string): DashboardPanel[] {
     { title: 'Connections', unit: 'short', queries: [{ expr: m('nats_varz_connections'), legend: '{{pod}}' }] },
     { title: 'Subscriptions', unit: 'short', queries: [{ expr: m('nats_varz_subscriptions'), legend: '{{pod}}' }] },
     // A slow consumer is one the server dropped messages for: any increase deserves a look.
-    { title: 'Slow consumers', unit: 'short', queries: [{ expr: `increase(${m('nats_varz_slow_consumers')}[$__rate_interval])`, legend: '{{pod}}' }] },
+    {
+      title: 'Slow consumers',
+      unit: 'short',
+      queries: [{ expr: `increase(${m('nats_varz_slow_consumers')}[$__rate_interval])`, legend: '{{pod}}' }],
+    },
   ];
 }
 
@@ -117,25 +127,45 @@ export class GrafanaDashboard extends Construct {
     checkDnsSubdomain(this, 'name', this.name);
     if (this.name.length > 248) {
       // The ConfigMap's key is `<name>.json`, and a ConfigMap key holds at most 253 characters.
-      invalidProp(this, 'name', this.name, 'must be at most 248 characters: the ConfigMap key <name>.json must fit 253');
+      invalidProp(
+        this,
+        'name',
+        this.name,
+        'must be at most 248 characters: the ConfigMap key <name>.json must fit 253',
+      );
     }
     const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     checkDnsLabel(this, 'namespace', namespace);
     if (props.uid === undefined && !UID.test(this.name)) {
       // The uid defaults to the name; a name Grafana cannot take as a uid needs an explicit one.
-      invalidProp(this, 'name', this.name, 'must be at most 40 letters, digits, "-" and "_" to serve as the dashboard uid, or give uid as well');
+      invalidProp(
+        this,
+        'name',
+        this.name,
+        'must be at most 40 letters, digits, "-" and "_" to serve as the dashboard uid, or give uid as well',
+      );
     }
     const uid = props.uid ?? this.name;
     if (!UID.test(uid)) {
       invalidProp(this, 'uid', uid, 'must be 1 to 40 letters, digits, "-" and "_" (Grafana\'s limit)');
     }
     if (props.datasourceUid !== undefined && !/^[A-Za-z0-9._-]{1,40}$/.test(props.datasourceUid)) {
-      invalidProp(this, 'datasourceUid', props.datasourceUid, 'must be a Grafana data source uid: 1 to 40 letters, digits, ".", "-" and "_"');
+      invalidProp(
+        this,
+        'datasourceUid',
+        props.datasourceUid,
+        'must be a Grafana data source uid: 1 to 40 letters, digits, ".", "-" and "_"',
+      );
     }
     const title = props.title ?? `NATS ${server.name}`;
     // eslint-disable-next-line no-control-regex
     if (title.trim() === '' || title.length > TITLE_MAX || /[\u0000-\u001f\u007f]/.test(title)) {
-      invalidProp(this, 'title', title, `must be 1 to ${TITLE_MAX} characters (Grafana's limit), not blank, without control characters`);
+      invalidProp(
+        this,
+        'title',
+        title,
+        `must be 1 to ${TITLE_MAX} characters (Grafana's limit), not blank, without control characters`,
+      );
     }
     const datasource = { type: 'prometheus', uid: props.datasourceUid ?? '${datasource}' };
     // prometheus-operator labels every target with its namespace and Service.
@@ -149,7 +179,12 @@ export class GrafanaDashboard extends Construct {
       gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
       fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
       options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
-      targets: panel.queries.map((q, j) => ({ refId: String.fromCharCode(65 + j), datasource, expr: q.expr, legendFormat: q.legend })),
+      targets: panel.queries.map((q, j) => ({
+        refId: String.fromCharCode(65 + j),
+        datasource,
+        expr: q.expr,
+        legendFormat: q.legend,
+      })),
     }));
 
     this.dashboard = {
@@ -164,16 +199,21 @@ export class GrafanaDashboard extends Construct {
       refresh: '30s',
       annotations: { list: [] },
       templating: {
-        list: props.datasourceUid !== undefined ? [] : [{
-          name: 'datasource',
-          label: 'Data source',
-          type: 'datasource',
-          query: 'prometheus',
-          hide: 0,
-          refresh: 1,
-          current: {},
-          options: [],
-        }],
+        list:
+          props.datasourceUid !== undefined
+            ? []
+            : [
+                {
+                  name: 'datasource',
+                  label: 'Data source',
+                  type: 'datasource',
+                  query: 'prometheus',
+                  hide: 0,
+                  refresh: 1,
+                  current: {},
+                  options: [],
+                },
+              ],
       },
       panels,
     };

@@ -2,7 +2,12 @@
 export { NatsServer } from './nats-server';
 export type { JetStreamOptions, NatsServerProps } from './nats-server';
 export { NatsCredentials, PipelineStage } from './pipeline-stage';
-export type { NatsCredsFileOptions, NatsSecretCredentialsOptions, PipelineStageOptions, PipelineStageProps } from './pipeline-stage';
+export type {
+  NatsCredsFileOptions,
+  NatsSecretCredentialsOptions,
+  PipelineStageOptions,
+  PipelineStageProps,
+} from './pipeline-stage';
 export { NatsMonitoring } from './nats-monitoring';
 export type { NatsMonitoringOptions, NatsMonitoringProps } from './nats-monitoring';
 export { GrafanaDashboard } from './grafana-dashboard';

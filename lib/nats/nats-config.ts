@@ -22,7 +22,14 @@ export class NatsEnvRef {
 }
 
 /** A value nats.conf can hold; a bigint is written as an exact integer (byte counts beyond 2^53). */
-export type NatsConfigValue = string | number | bigint | boolean | NatsEnvRef | readonly NatsConfigValue[] | { readonly [key: string]: NatsConfigValue | undefined };
+export type NatsConfigValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | NatsEnvRef
+  | readonly NatsConfigValue[]
+  | { readonly [key: string]: NatsConfigValue | undefined };
 
 /**
  * The most servers one NATS cluster may have. Routes are a full mesh: every server keeps a route
@@ -68,7 +75,12 @@ export function quantityBytes(text: unknown): bigint | undefined {
 export function checkNatsBytes(scope: IConstruct, prop: string, text: string, example: string): bigint {
   const bytes = quantityBytes(text);
   if (bytes === undefined || bytes < 1n || bytes > INT64_MAX) {
-    invalidProp(scope, prop, text, `must be a whole number of bytes from 1 to ${INT64_MAX} (nats-server reads it as an int64), e.g. ${example}`);
+    invalidProp(
+      scope,
+      prop,
+      text,
+      `must be a whole number of bytes from 1 to ${INT64_MAX} (nats-server reads it as an int64), e.g. ${example}`,
+    );
   }
   return bytes;
 }
@@ -113,7 +125,10 @@ export interface NatsConfigOptions {
 
 /** The routes of an N-server cluster: one per StatefulSet pod, through the headless Service. */
 export function natsRoutes(statefulSetName: string, headlessServiceName: string, replicas: number): string[] {
-  return Array.from({ length: replicas }, (_, i) => `nats://${statefulSetName}-${i}.${headlessServiceName}:${NATS_PORTS.cluster}`);
+  return Array.from(
+    { length: replicas },
+    (_, i) => `nats://${statefulSetName}-${i}.${headlessServiceName}:${NATS_PORTS.cluster}`,
+  );
 }
 
 /** The nats.conf content as an object; {@link renderNatsConfig} writes it out. */
@@ -126,19 +141,24 @@ export function natsConfig(options: NatsConfigOptions): Record<string, NatsConfi
     pid_file: options.pidFile,
     lame_duck_duration: `${options.lameDuckSeconds}s`,
     lame_duck_grace_period: `${options.lameDuckGraceSeconds}s`,
-    cluster: options.replicas > 1 ? {
-      name: options.clusterName,
-      port: NATS_PORTS.cluster,
-      // Clients get the Service address, not the pods' own addresses.
-      no_advertise: true,
-      routes: natsRoutes(options.statefulSetName, options.headlessServiceName, options.replicas),
-    } : undefined,
-    jetstream: js ? {
-      store_dir: js.storeDir,
-      // Plain byte counts: older servers (2.9) do not parse suffixes such as "10Gi".
-      max_file_store: js.maxFileStore,
-      max_memory_store: js.maxMemoryStore,
-    } : undefined,
+    cluster:
+      options.replicas > 1
+        ? {
+            name: options.clusterName,
+            port: NATS_PORTS.cluster,
+            // Clients get the Service address, not the pods' own addresses.
+            no_advertise: true,
+            routes: natsRoutes(options.statefulSetName, options.headlessServiceName, options.replicas),
+          }
+        : undefined,
+    jetstream: js
+      ? {
+          store_dir: js.storeDir,
+          // Plain byte counts: older servers (2.9) do not parse suffixes such as "10Gi".
+          max_file_store: js.maxFileStore,
+          max_memory_store: js.maxMemoryStore,
+        }
+      : undefined,
   };
 }
 
@@ -155,7 +175,9 @@ export function renderNatsConfig(config: NatsConfigValue, indent = ''): string {
     if (config.length === 0) return '[]';
     return `[\n${config.map(v => inner + renderNatsConfig(v, inner)).join(',\n')}\n${indent}]`;
   }
-  const entries = Object.entries(config as Record<string, NatsConfigValue | undefined>).filter(([, v]) => v !== undefined);
+  const entries = Object.entries(config as Record<string, NatsConfigValue | undefined>).filter(
+    ([, v]) => v !== undefined,
+  );
   if (entries.length === 0) return '{}';
   return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${renderNatsConfig(v!, inner)}`).join(',\n')}\n${indent}}`;
 }

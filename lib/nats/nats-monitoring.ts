@@ -1,7 +1,14 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ServiceMonitor } from '../../imports/monitoring.coreos.com';
-import { checkDnsLabel, checkDnsSubdomain, checkLabelKey, checkLabelValue, invalidProp, wholeSeconds } from '../core/errors';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkLabelKey,
+  checkLabelValue,
+  invalidProp,
+  wholeSeconds,
+} from '../core/errors';
 import { NatsServer } from './nats-server';
 import { checkProps } from '../core/props';
 
@@ -52,12 +59,22 @@ export class NatsMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: NatsMonitoringProps) {
     super(scope, id);
-    checkProps(this, props, { server: 'any!', prometheusLabels: 'map!', name: 'string', namespace: 'string', interval: Duration });
+    checkProps(this, props, {
+      server: 'any!',
+      prometheusLabels: 'map!',
+      name: 'string',
+      namespace: 'string',
+      interval: Duration,
+    });
     if (!(props.server instanceof NatsServer)) invalidProp(this, 'server', props.server, 'must be a NatsServer');
     const labels = props.prometheusLabels;
     if (Object.keys(labels).length === 0) {
-      invalidProp(this, 'prometheusLabels', labels,
-        'must hold the label(s) the Prometheus instance selects ServiceMonitors on, e.g. { release: "prometheus-operator-1593782473" }; without them Prometheus silently scrapes nothing');
+      invalidProp(
+        this,
+        'prometheusLabels',
+        labels,
+        'must hold the label(s) the Prometheus instance selects ServiceMonitors on, e.g. { release: "prometheus-operator-1593782473" }; without them Prometheus silently scrapes nothing',
+      );
     }
     for (const [key, value] of Object.entries(labels)) {
       checkLabelKey(this, 'prometheusLabels', key);

@@ -6,7 +6,13 @@ import { LabelKeys } from '../core/labels';
 import { NATS_PORTS } from './nats-config';
 import { NatsMonitoring, NatsMonitoringOptions } from './nats-monitoring';
 import { NATS_SERVER_PROPS_SHAPE, NatsServer, NatsServerProps } from './nats-server';
-import { checkNatsUrl, NatsCredentials, PIPELINE_STAGE_OPTIONS_SHAPE, PipelineStage, PipelineStageOptions } from './pipeline-stage';
+import {
+  checkNatsUrl,
+  NatsCredentials,
+  PIPELINE_STAGE_OPTIONS_SHAPE,
+  PipelineStage,
+  PipelineStageOptions,
+} from './pipeline-stage';
 import { checkProps, PropShape } from '../core/props';
 import { LABEL_KEYS_SHAPE } from '../workloads/workload';
 
@@ -71,7 +77,13 @@ const NATS_PIPELINE_PROPS_SHAPE: PropShape = {
   stages: 'array!',
   server: NATS_SERVER_PROPS_SHAPE,
   serverUrl: 'string',
-  monitoring: { prometheusLabels: 'map!', name: 'string', namespace: 'string', interval: Duration, dashboard: 'object|boolean' },
+  monitoring: {
+    prometheusLabels: 'map!',
+    name: 'string',
+    namespace: 'string',
+    interval: Duration,
+    dashboard: 'object|boolean',
+  },
   networkPolicy: 'boolean',
   prometheusNamespace: 'string',
   labelKeys: LABEL_KEYS_SHAPE,
@@ -103,14 +115,25 @@ export class NatsPipeline extends Construct {
     props.stages.forEach((s, i) => checkProps(this, s, PIPELINE_STAGE_OPTIONS_SHAPE, `stages[${i}].`));
     const dashboardOptions = props.monitoring?.dashboard;
     if ((dashboardOptions as unknown) === true) {
-      invalidProp(this, 'monitoring.dashboard', true, 'must be false (no dashboard) or an object of dashboard options ({} for the defaults)');
+      invalidProp(
+        this,
+        'monitoring.dashboard',
+        true,
+        'must be false (no dashboard) or an object of dashboard options ({} for the defaults)',
+      );
     }
     if (dashboardOptions) checkProps(this, dashboardOptions, GRAFANA_DASHBOARD_OPTIONS_SHAPE, 'monitoring.dashboard.');
     // Stage names are DNS labels, so they never clash with the upper-case ids of the other children.
     props.stages.forEach((s, i) => {
       checkDnsLabel(this, `stages[${i}].name`, s.name);
       // Stages are children named after themselves, and the constructs library cannot hold a child called `constructor`.
-      if (s.name === 'constructor') invalidProp(this, `stages[${i}].name`, s.name, 'is a reserved JavaScript name and cannot name a stage: choose another name');
+      if (s.name === 'constructor')
+        invalidProp(
+          this,
+          `stages[${i}].name`,
+          s.name,
+          'is a reserved JavaScript name and cannot name a stage: choose another name',
+        );
     });
     checkUnique(this, props.stages, s => s.name, 'name');
     checkUnique(this, props.stages, s => s.deploymentName ?? s.name, 'deploymentName');
@@ -118,14 +141,20 @@ export class NatsPipeline extends Construct {
     if (props.serverUrl !== undefined) {
       checkNatsUrl(this, 'serverUrl', props.serverUrl);
       const needOwnServer = [
-        ...Object.entries(props.server ?? {}).filter(([, v]) => v !== undefined).map(([k]) => `server.${k}`),
+        ...Object.entries(props.server ?? {})
+          .filter(([, v]) => v !== undefined)
+          .map(([k]) => `server.${k}`),
         ...(props.monitoring !== undefined ? ['monitoring'] : []),
         ...(props.networkPolicy === true ? ['networkPolicy'] : []),
         ...(props.prometheusNamespace !== undefined ? ['prometheusNamespace'] : []),
       ];
       if (needOwnServer.length > 0) {
-        invalidProp(this, 'serverUrl', props.serverUrl,
-          `cannot be combined with ${needOwnServer.join(', ')}: they shape or watch the pipeline's own NATS server, which serverUrl replaces; drop them or drop serverUrl`);
+        invalidProp(
+          this,
+          'serverUrl',
+          props.serverUrl,
+          `cannot be combined with ${needOwnServer.join(', ')}: they shape or watch the pipeline's own NATS server, which serverUrl replaces; drop them or drop serverUrl`,
+        );
       }
       this.natsUrl = props.serverUrl;
       props.credentials?._render(this, 'credentials');
@@ -136,19 +165,26 @@ export class NatsPipeline extends Construct {
         ...props.stages.flatMap((s, i) => (s.credentials !== undefined ? [`stages[${i}].credentials`] : [])),
       ];
       if (withCredentials.length > 0) {
-        invalidProp(this, withCredentials[0], props.credentials ?? props.stages.find(s => s.credentials)!.credentials,
-          'needs serverUrl: the pipeline\'s own NATS server has no users (the NetworkPolicy guards it), so credentials only go with a server you bring');
+        invalidProp(
+          this,
+          withCredentials[0],
+          props.credentials ?? props.stages.find(s => s.credentials)!.credentials,
+          "needs serverUrl: the pipeline's own NATS server has no users (the NetworkPolicy guards it), so credentials only go with a server you bring",
+        );
       }
       this.server = new NatsServer(this, 'Server', { labelKeys: props.labelKeys, ...props.server });
       this.natsUrl = this.server.url;
     }
 
-    this.stages = props.stages.map(options => new PipelineStage(this, options.name, {
-      labelKeys: props.labelKeys,
-      credentials: props.credentials,
-      ...options,
-      natsUrl: this.natsUrl,
-    }));
+    this.stages = props.stages.map(
+      options =>
+        new PipelineStage(this, options.name, {
+          labelKeys: props.labelKeys,
+          credentials: props.credentials,
+          ...options,
+          natsUrl: this.natsUrl,
+        }),
+    );
     if (this.server) this.refuseStagesTheServerSelects(this.server);
 
     const server = this.server;
@@ -156,7 +192,11 @@ export class NatsPipeline extends Construct {
       const { dashboard, ...monitoring } = props.monitoring;
       this.monitoring = new NatsMonitoring(this, 'Monitoring', { ...monitoring, server });
       if (dashboard !== false) {
-        this.dashboard = new GrafanaDashboard(this, 'Dashboard', { namespace: this.monitoring.namespace, ...dashboard, server });
+        this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
+          namespace: this.monitoring.namespace,
+          ...dashboard,
+          server,
+        });
       }
     }
     if (server && props.networkPolicy !== false) {
@@ -167,7 +207,13 @@ export class NatsPipeline extends Construct {
   /** The stage named `name`; throws when there is none. */
   public stage(name: string): PipelineStage {
     const found = this.stages.find(s => s.app === name);
-    if (!found) invalidProp(this, 'stage', name, `must be one of the pipeline's stages: ${this.stages.map(s => s.app).join(', ')}`);
+    if (!found)
+      invalidProp(
+        this,
+        'stage',
+        name,
+        `must be one of the pipeline's stages: ${this.stages.map(s => s.app).join(', ')}`,
+      );
     return found;
   }
 
@@ -181,8 +227,12 @@ export class NatsPipeline extends Construct {
       if (!Object.entries(server.podLabels).every(([k, v]) => stage.podLabels[k] === v)) return;
       const [[serverKey, serverValue]] = Object.entries(server.podLabels);
       const byName = stage.labelKeys.app === serverKey;
-      invalidProp(this, byName ? `stages[${i}].name` : 'server.name', byName ? stage.app : server.name,
-        `must differ from ${byName ? 'the NATS server\'s name' : `the ${serverKey} label of stages[${i}]'s pods`}: the server's StatefulSet, Services, PodDisruptionBudget and NetworkPolicy select pods labelled ${serverKey}=${serverValue}, and would take the stage's pods for NATS servers`);
+      invalidProp(
+        this,
+        byName ? `stages[${i}].name` : 'server.name',
+        byName ? stage.app : server.name,
+        `must differ from ${byName ? "the NATS server's name" : `the ${serverKey} label of stages[${i}]'s pods`}: the server's StatefulSet, Services, PodDisruptionBudget and NetworkPolicy select pods labelled ${serverKey}=${serverValue}, and would take the stage's pods for NATS servers`,
+      );
     });
   }
 
@@ -190,7 +240,10 @@ export class NatsPipeline extends Construct {
     if (prometheusNamespace !== undefined) checkDnsLabel(this, 'prometheusNamespace', prometheusNamespace);
     const tcp = (port: number) => ({ protocol: 'TCP', port });
     const ingress: Record<string, unknown>[] = [
-      { from: this.stages.map(s => ({ podSelector: { matchLabels: s.selectorLabels } })), ports: [tcp(NATS_PORTS.client)] },
+      {
+        from: this.stages.map(s => ({ podSelector: { matchLabels: s.selectorLabels } })),
+        ports: [tcp(NATS_PORTS.client)],
+      },
       { from: [{ podSelector: { matchLabels: server.podLabels } }], ports: [tcp(NATS_PORTS.cluster)] },
     ];
     if (prometheusNamespace !== undefined) {
@@ -224,4 +277,3 @@ function checkUnique<T>(scope: Construct, items: readonly T[], key: (item: T) =>
     seen.set(value, i);
   });
 }
-

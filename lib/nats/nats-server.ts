@@ -175,17 +175,23 @@ export class NatsServer extends Construct {
     this.clientServiceLabels = { [labelKeys.app]: this.name, [COMPONENT_KEY]: 'client' };
     this.url = `nats://${this.name}:${NATS_PORTS.client}`;
 
-    this.configText = renderNatsConfig(natsConfig({
-      replicas: this.replicas,
-      statefulSetName: this.name,
-      headlessServiceName: this.headlessName,
-      clusterName: this.name,
-      serverNameEnv: 'SERVER_NAME',
-      pidFile: `${PID_DIR}/nats.pid`,
-      lameDuckSeconds: shutdown.lameDuckSeconds,
-      lameDuckGraceSeconds: LAME_DUCK_GRACE_SECONDS,
-      jetstream: store && { storeDir: STORE_DIR, maxFileStore: store.maxFileStore, maxMemoryStore: store.maxMemoryStore },
-    }));
+    this.configText = renderNatsConfig(
+      natsConfig({
+        replicas: this.replicas,
+        statefulSetName: this.name,
+        headlessServiceName: this.headlessName,
+        clusterName: this.name,
+        serverNameEnv: 'SERVER_NAME',
+        pidFile: `${PID_DIR}/nats.pid`,
+        lameDuckSeconds: shutdown.lameDuckSeconds,
+        lameDuckGraceSeconds: LAME_DUCK_GRACE_SECONDS,
+        jetstream: store && {
+          storeDir: STORE_DIR,
+          maxFileStore: store.maxFileStore,
+          maxMemoryStore: store.maxMemoryStore,
+        },
+      }),
+    );
     this.configMap = new ApiObject(this, 'Config', {
       apiVersion: 'v1',
       kind: 'ConfigMap',
@@ -218,20 +224,35 @@ export class NatsServer extends Construct {
     checkDns1035Label(this, 'name', name);
     if (name.length > 52) {
       // The StatefulSet labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63.
-      invalidProp(this, 'name', name, 'must be at most 52 characters: the StatefulSet\'s controller-revision-hash label adds 11 to it and must fit 63');
+      invalidProp(
+        this,
+        'name',
+        name,
+        "must be at most 52 characters: the StatefulSet's controller-revision-hash label adds 11 to it and must fit 63",
+      );
     }
     return name;
   }
 
   private checkReplicas(replicas: number): number {
     if (Number.isInteger(replicas) && replicas > NATS_MAX_CLUSTER_SIZE) {
-      invalidProp(this, 'replicas', replicas, `must be at most ${NATS_MAX_CLUSTER_SIZE}: routes are a full mesh, so ${replicas} servers would hold ${3 * replicas * (replicas - 1) / 2} route connections; grow beyond a cluster with NATS superclusters or leaf nodes`);
+      invalidProp(
+        this,
+        'replicas',
+        replicas,
+        `must be at most ${NATS_MAX_CLUSTER_SIZE}: routes are a full mesh, so ${replicas} servers would hold ${(3 * replicas * (replicas - 1)) / 2} route connections; grow beyond a cluster with NATS superclusters or leaf nodes`,
+      );
     }
     checkInt(this, 'replicas', replicas, 1, NATS_MAX_CLUSTER_SIZE);
     if (this.jetstream && replicas % 2 === 0) {
       // JetStream replicates through RAFT: N servers tolerate floor((N-1)/2) failures, so an even
       // count costs a server without tolerating one more failure than N-1 does.
-      invalidProp(this, 'replicas', replicas, `must be odd with JetStream (1, 3, 5): its RAFT quorum tolerates no more failures with ${replicas} servers than with ${replicas - 1}`);
+      invalidProp(
+        this,
+        'replicas',
+        replicas,
+        `must be odd with JetStream (1, 3, 5): its RAFT quorum tolerates no more failures with ${replicas} servers than with ${replicas - 1}`,
+      );
     }
     return replicas;
   }
@@ -240,12 +261,25 @@ export class NatsServer extends Construct {
   private checkShutdown(props: NatsServerProps): { lameDuckSeconds: number; graceSeconds: number } {
     const lameDuckSeconds = wholeSeconds(this, 'lameDuckDuration', props.lameDuckDuration ?? Duration.seconds(30));
     if (lameDuckSeconds < LAME_DUCK_MIN_SECONDS) {
-      invalidProp(this, 'lameDuckDuration', `${lameDuckSeconds}s`, `must be at least ${LAME_DUCK_MIN_SECONDS} seconds: nats-server refuses a shorter lame_duck_duration`);
+      invalidProp(
+        this,
+        'lameDuckDuration',
+        `${lameDuckSeconds}s`,
+        `must be at least ${LAME_DUCK_MIN_SECONDS} seconds: nats-server refuses a shorter lame_duck_duration`,
+      );
     }
-    const graceSeconds = wholeSeconds(this, 'terminationGracePeriod', props.terminationGracePeriod ?? Duration.seconds(60));
+    const graceSeconds = wholeSeconds(
+      this,
+      'terminationGracePeriod',
+      props.terminationGracePeriod ?? Duration.seconds(60),
+    );
     if (graceSeconds <= lameDuckSeconds + LAME_DUCK_GRACE_SECONDS) {
-      invalidProp(this, 'terminationGracePeriod', `${graceSeconds}s`,
-        `must exceed lameDuckDuration plus its ${LAME_DUCK_GRACE_SECONDS}s grace period (${lameDuckSeconds + LAME_DUCK_GRACE_SECONDS}s), or servers are killed before lame-duck mode has moved their clients`);
+      invalidProp(
+        this,
+        'terminationGracePeriod',
+        `${graceSeconds}s`,
+        `must exceed lameDuckDuration plus its ${LAME_DUCK_GRACE_SECONDS}s grace period (${lameDuckSeconds + LAME_DUCK_GRACE_SECONDS}s), or servers are killed before lame-duck mode has moved their clients`,
+      );
     }
     return { lameDuckSeconds, graceSeconds };
   }
@@ -255,7 +289,10 @@ export class NatsServer extends Construct {
     if (!js) return undefined;
     const storage = js.storage ?? Memory.gibibytes(10);
     const maxFileStore = jetStreamBytes(this, 'jetstream.storage', storage, 'Memory.gibibytes(10)');
-    const maxMemoryStore = js.maxMemoryStore === undefined ? undefined : jetStreamBytes(this, 'jetstream.maxMemoryStore', js.maxMemoryStore, 'Memory.gibibytes(1)');
+    const maxMemoryStore =
+      js.maxMemoryStore === undefined
+        ? undefined
+        : jetStreamBytes(this, 'jetstream.maxMemoryStore', js.maxMemoryStore, 'Memory.gibibytes(1)');
     if (js.storageClass !== undefined) checkDnsSubdomain(this, 'jetstream.storageClass', js.storageClass);
     return { storage, storageClass: js.storageClass, maxFileStore, maxMemoryStore };
   }
@@ -310,13 +347,15 @@ export class NatsServer extends Construct {
       { name: 'pid', emptyDir: {} },
     ];
     if (this.replicas > 1) {
-      spec.topologySpreadConstraints = [{
-        maxSkew: 1,
-        topologyKey: 'kubernetes.io/hostname',
-        // Soft, so a one-node development cluster still schedules every server.
-        whenUnsatisfiable: 'ScheduleAnyway',
-        labelSelector: { matchLabels: this.podLabels },
-      }];
+      spec.topologySpreadConstraints = [
+        {
+          maxSkew: 1,
+          topologyKey: 'kubernetes.io/hostname',
+          // Soft, so a one-node development cluster still schedules every server.
+          whenUnsatisfiable: 'ScheduleAnyway',
+          labelSelector: { matchLabels: this.podLabels },
+        },
+      ];
     }
     return template;
   }
@@ -324,20 +363,33 @@ export class NatsServer extends Construct {
   /** The pod template with the nats container: its ports, probes on the monitor port, lame-duck stop and mounts. */
   private renderServerTemplate(props: NatsServerProps, security: PodSecurity): Record<string, any> {
     const monitorProbe = { port: 'monitor', initialDelay: Duration.seconds(10), timeout: Duration.seconds(5) };
-    const template = renderPodTemplate(this, {
-      image: props.image ?? NatsServer.DEFAULT_IMAGE,
-      containerName: 'nats',
-      port: NATS_PORTS.monitor,
-      portName: 'monitor',
-      command: ['nats-server'],
-      args: ['--config', `${CONFIG_DIR}/nats.conf`],
-      resources: props.resources,
-      security,
-      // A cluster with JetStream may take minutes to catch up before it reports healthy.
-      startup: Probe.http('/healthz', { ...monitorProbe, period: Duration.seconds(10), failureThreshold: 90 }),
-      readiness: Probe.http('/healthz?js-server-only=true', { ...monitorProbe, period: Duration.seconds(10), failureThreshold: 3 }),
-      liveness: Probe.http(this.jetstream ? '/healthz?js-enabled-only=true' : '/healthz', { ...monitorProbe, period: Duration.seconds(30), failureThreshold: 3 }),
-    }, this.name, this.podLabels);
+    const template = renderPodTemplate(
+      this,
+      {
+        image: props.image ?? NatsServer.DEFAULT_IMAGE,
+        containerName: 'nats',
+        port: NATS_PORTS.monitor,
+        portName: 'monitor',
+        command: ['nats-server'],
+        args: ['--config', `${CONFIG_DIR}/nats.conf`],
+        resources: props.resources,
+        security,
+        // A cluster with JetStream may take minutes to catch up before it reports healthy.
+        startup: Probe.http('/healthz', { ...monitorProbe, period: Duration.seconds(10), failureThreshold: 90 }),
+        readiness: Probe.http('/healthz?js-server-only=true', {
+          ...monitorProbe,
+          period: Duration.seconds(10),
+          failureThreshold: 3,
+        }),
+        liveness: Probe.http(this.jetstream ? '/healthz?js-enabled-only=true' : '/healthz', {
+          ...monitorProbe,
+          period: Duration.seconds(30),
+          failureThreshold: 3,
+        }),
+      },
+      this.name,
+      this.podLabels,
+    );
     const nats = template.spec.containers[0];
     nats.ports = [
       { name: 'client', containerPort: NATS_PORTS.client },
@@ -361,19 +413,30 @@ export class NatsServer extends Construct {
     checkImage(this, exporterImage, 'exporterImage');
     // Checked under its own name: the shared template would report it as `resources`.
     renderResources(this, 'exporterResources', props.exporterResources);
-    const exporterTemplate = renderPodTemplate(this, {
-      image: exporterImage,
-      containerName: 'metrics',
-      port: NATS_PORTS.metrics,
-      portName: this.metricsPortName,
-      args: [
-        `-port=${NATS_PORTS.metrics}`, '-prefix=nats', '-use_internal_server_id',
-        '-varz', '-connz', '-routez', '-subz', ...(this.jetstream ? ['-jsz=all'] : []),
-        `http://localhost:${NATS_PORTS.monitor}/`,
-      ],
-      resources: props.exporterResources,
-      security,
-    }, this.name, this.podLabels);
+    const exporterTemplate = renderPodTemplate(
+      this,
+      {
+        image: exporterImage,
+        containerName: 'metrics',
+        port: NATS_PORTS.metrics,
+        portName: this.metricsPortName,
+        args: [
+          `-port=${NATS_PORTS.metrics}`,
+          '-prefix=nats',
+          '-use_internal_server_id',
+          '-varz',
+          '-connz',
+          '-routez',
+          '-subz',
+          ...(this.jetstream ? ['-jsz=all'] : []),
+          `http://localhost:${NATS_PORTS.monitor}/`,
+        ],
+        resources: props.exporterResources,
+        security,
+      },
+      this.name,
+      this.podLabels,
+    );
     const exporter = exporterTemplate.spec.containers[0];
     // The exporter writes nothing, so it needs no /tmp.
     delete exporter.volumeMounts;
@@ -392,14 +455,18 @@ export class NatsServer extends Construct {
         podManagementPolicy: 'Parallel',
         selector: { matchLabels: this.podLabels },
         template,
-        volumeClaimTemplates: store ? [{
-          metadata: { name: 'jetstream' },
-          spec: {
-            accessModes: ['ReadWriteOnce'],
-            storageClassName: store.storageClass,
-            resources: { requests: { storage: store.storage.text } },
-          },
-        }] : undefined,
+        volumeClaimTemplates: store
+          ? [
+              {
+                metadata: { name: 'jetstream' },
+                spec: {
+                  accessModes: ['ReadWriteOnce'],
+                  storageClassName: store.storageClass,
+                  resources: { requests: { storage: store.storage.text } },
+                },
+              },
+            ]
+          : undefined,
       },
     });
   }

@@ -1,10 +1,23 @@
 import { isIPv4, isIPv6 } from 'net';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsLabel, checkDnsSubdomain, checkEnvName, checkInt, checkLabelValue, DNS1123_SUBDOMAIN, invalidProp } from '../core/errors';
+import {
+  checkDnsLabel,
+  checkDnsSubdomain,
+  checkEnvName,
+  checkInt,
+  checkLabelValue,
+  DNS1123_SUBDOMAIN,
+  invalidProp,
+} from '../core/errors';
 import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkProps, PropShape } from '../core/props';
-import { DEPLOYMENT_KIND, DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, renderUpdateTiming } from '../workloads/track-deployment';
+import {
+  DEPLOYMENT_KIND,
+  DEPLOYMENT_UPDATE_SHAPE,
+  DeploymentUpdateOptions,
+  renderUpdateTiming,
+} from '../workloads/track-deployment';
 import { FIXED_SIZE_ANNOTATION } from '../safety/rules';
 import { UpdateStrategy } from '../core/update-strategy';
 import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE, resolveVersion } from '../workloads/workload';
@@ -86,7 +99,12 @@ export interface NatsCredsFileOptions {
   readonly env?: string;
 }
 
-const SECRET_OPTIONS_SHAPE: PropShape = { userKey: 'string', passwordKey: 'string', userEnv: 'string', passwordEnv: 'string' };
+const SECRET_OPTIONS_SHAPE: PropShape = {
+  userKey: 'string',
+  passwordKey: 'string',
+  userEnv: 'string',
+  passwordEnv: 'string',
+};
 const CREDS_FILE_OPTIONS_SHAPE: PropShape = { key: 'string', env: 'string' };
 /** Where a creds file is mounted, read-only. */
 export const NATS_CREDS_DIR = '/etc/nats-creds';
@@ -160,7 +178,12 @@ export class NatsCredentials {
       checkEnvName(scope, `${prop}.userEnv`, userEnv);
       checkEnvName(scope, `${prop}.passwordEnv`, passwordEnv);
       if (userEnv === passwordEnv) invalidProp(scope, `${prop}.passwordEnv`, passwordEnv, 'must differ from userEnv');
-      return { env: [{ name: userEnv, valueFrom: secretKeyRef(userKey) }, { name: passwordEnv, valueFrom: secretKeyRef(passwordKey) }] };
+      return {
+        env: [
+          { name: userEnv, valueFrom: secretKeyRef(userKey) },
+          { name: passwordEnv, valueFrom: secretKeyRef(passwordKey) },
+        ],
+      };
     }
     checkProps(scope, this.options, CREDS_FILE_OPTIONS_SHAPE, `${prop}.`);
     const o = this.options as NatsCredsFileOptions;
@@ -218,13 +241,21 @@ export class PipelineStage extends PodWorkload {
 
   constructor(scope: Construct, id: string, props: PipelineStageProps) {
     super(scope, id, {
-      props, shape: PIPELINE_STAGE_SHAPE, kind: DEPLOYMENT_KIND, track: 'stable',
+      props,
+      shape: PIPELINE_STAGE_SHAPE,
+      kind: DEPLOYMENT_KIND,
+      track: 'stable',
       identify: self => identifyStage(self, props),
     });
     this.fixedReplicaCount = props.singleInstance ?? false;
     if (props.replicas !== undefined) checkInt(this, 'replicas', props.replicas, 1);
     if (this.fixedReplicaCount && props.replicas !== undefined && props.replicas > 1) {
-      invalidProp(this, 'replicas', props.replicas, 'must be 1: the stage is declared singleInstance and cannot be scaled');
+      invalidProp(
+        this,
+        'replicas',
+        props.replicas,
+        'must be 1: the stage is declared singleInstance and cannot be scaled',
+      );
     }
     this.requestedReplicas = props.replicas;
     const strategy = this.renderStrategy(props.strategy);
@@ -245,8 +276,12 @@ export class PipelineStage extends PodWorkload {
   private renderStrategy(given: UpdateStrategy | undefined): Record<string, unknown> {
     const strategy = given ?? (this.fixedReplicaCount ? UpdateStrategy.recreate() : UpdateStrategy.rollingUpdate());
     if (this.fixedReplicaCount && strategy.type === 'RollingUpdate' && !strategy.maxSurge!.isZero) {
-      invalidProp(this, 'strategy.maxSurge', strategy.maxSurge!.isPercent ? `${strategy.maxSurge!.amount}%` : strategy.maxSurge!.amount,
-        'must be 0 for a singleInstance stage: a surge pod would run a second instance during every rollout (UpdateStrategy.recreate() is the default)');
+      invalidProp(
+        this,
+        'strategy.maxSurge',
+        strategy.maxSurge!.isPercent ? `${strategy.maxSurge!.amount}%` : strategy.maxSurge!.amount,
+        'must be 0 for a singleInstance stage: a surge pod would run a second instance during every rollout (UpdateStrategy.recreate() is the default)',
+      );
     }
     return strategy._render(this, 'strategy');
   }
@@ -257,12 +292,22 @@ export class PipelineStage extends PodWorkload {
     checkEnvName(this, 'natsUrlEnv', urlEnv);
     const credentials = props.credentials?._render(this, 'credentials');
     // The stage sets these variables itself; a second entry of one name would silently win or lose.
-    const owned: Array<[string, string]> = [[urlEnv, 'natsUrlEnv'], ...(credentials?.env ?? []).map(e => [e.name as string, 'credentials'] as [string, string])];
+    const owned: Array<[string, string]> = [
+      [urlEnv, 'natsUrlEnv'],
+      ...(credentials?.env ?? []).map(e => [e.name as string, 'credentials'] as [string, string]),
+    ];
     owned.forEach(([name, by], i) => {
       const earlier = owned.slice(0, i).find(([n]) => n === name);
-      if (earlier) invalidProp(this, by, name, `must not reuse the environment variable ${name}, which ${earlier[1]} already sets`);
+      if (earlier)
+        invalidProp(
+          this,
+          by,
+          name,
+          `must not reuse the environment variable ${name}, which ${earlier[1]} already sets`,
+        );
       if (props.env && Object.prototype.hasOwnProperty.call(props.env, name)) {
-        const what = by === 'natsUrlEnv' ? `to its NATS server's URL (${props.natsUrl})` : 'from the credentials Secret';
+        const what =
+          by === 'natsUrlEnv' ? `to its NATS server's URL (${props.natsUrl})` : 'from the credentials Secret';
         invalidProp(this, `env.${name}`, props.env[name], `must be left out: the stage sets ${name} ${what}`);
       }
     });
@@ -270,7 +315,8 @@ export class PipelineStage extends PodWorkload {
     if (credentials) {
       const container = template.spec.containers[0];
       container.env = [...(container.env ?? []), ...credentials.env];
-      if (credentials.volumeMount) container.volumeMounts = [...(container.volumeMounts ?? []), credentials.volumeMount];
+      if (credentials.volumeMount)
+        container.volumeMounts = [...(container.volumeMounts ?? []), credentials.volumeMount];
       if (credentials.volume) template.spec.volumes = [...(template.spec.volumes ?? []), credentials.volume];
     }
     return template;
@@ -291,7 +337,8 @@ function identifyStage(scope: Construct, props: PipelineStageProps): PodWorkload
 /** The schemes a NATS URL may use: plain and TLS. Websocket (`ws`, `wss`) is not offered: the servers here listen on neither. */
 export const NATS_URL_SCHEMES = ['nats', 'tls'] as const;
 
-const NATS_URL_EXPECTED = 'must be a NATS URL: nats:// or tls://, a host name or IP address and an optional port from 1 to 65535, nothing else, e.g. "nats://my-nats:4222"';
+const NATS_URL_EXPECTED =
+  'must be a NATS URL: nats:// or tls://, a host name or IP address and an optional port from 1 to 65535, nothing else, e.g. "nats://my-nats:4222"';
 
 /**
  * Throws unless `url` is one NATS server URL, e.g. `nats://my-nats:4222`: scheme `nats` or
@@ -303,13 +350,23 @@ export function checkNatsUrl(scope: IConstruct, prop: string, url: unknown): ass
   if (typeof url !== 'string') invalidProp(scope, prop, url, NATS_URL_EXPECTED);
   const userinfo = /^([A-Za-z][A-Za-z0-9+.-]*:\/\/)([^/?#]*)@/.exec(url);
   if (userinfo) {
-    invalidProp(scope, prop, url.replace(userinfo[0], `${userinfo[1]}***@`),
-      'must not carry credentials (they would sit in plain text in the manifests): keep them in a Secret and give credentials: NatsCredentials.fromSecret("<secret>") or NatsCredentials.credsFile("<secret>")');
+    invalidProp(
+      scope,
+      prop,
+      url.replace(userinfo[0], `${userinfo[1]}***@`),
+      'must not carry credentials (they would sit in plain text in the manifests): keep them in a Secret and give credentials: NatsCredentials.fromSecret("<secret>") or NatsCredentials.credsFile("<secret>")',
+    );
   }
   const match = /^([A-Za-z][A-Za-z0-9+.-]*):\/\/(\[[^\]]*\]|[^:/?#[\]]*)(?::(\d{1,5}))?$/.exec(url);
-  if (!match || !(NATS_URL_SCHEMES as readonly string[]).includes(match[1])) invalidProp(scope, prop, url, NATS_URL_EXPECTED);
+  if (!match || !(NATS_URL_SCHEMES as readonly string[]).includes(match[1]))
+    invalidProp(scope, prop, url, NATS_URL_EXPECTED);
   const [, , host, port] = match;
-  const hostOk = host.startsWith('[') ? isIPv6(host.slice(1, -1))
-    : isIPv4(host) || (/^[\d.]+$/.test(host) ? false : host.length <= 253 && DNS1123_SUBDOMAIN.test(host) && host.split('.').every(l => l.length <= 63));
-  if (!hostOk || (port !== undefined && (Number(port) < 1 || Number(port) > 65535))) invalidProp(scope, prop, url, NATS_URL_EXPECTED);
+  const hostOk = host.startsWith('[')
+    ? isIPv6(host.slice(1, -1))
+    : isIPv4(host) ||
+      (/^[\d.]+$/.test(host)
+        ? false
+        : host.length <= 253 && DNS1123_SUBDOMAIN.test(host) && host.split('.').every(l => l.length <= 63));
+  if (!hostOk || (port !== undefined && (Number(port) < 1 || Number(port) > 65535)))
+    invalidProp(scope, prop, url, NATS_URL_EXPECTED);
 }

@@ -62,15 +62,21 @@ export function escapeForHelm(text: string): string {
  * `cdk8s synth --format helm` asks the app to write (after creating `Chart.yaml`).
  */
 export function isHelmTemplates(outdir: string): boolean {
-  return path.basename(path.resolve(outdir)) === 'templates'
-    && fs.existsSync(path.join(path.dirname(path.resolve(outdir)), 'Chart.yaml'));
+  return (
+    path.basename(path.resolve(outdir)) === 'templates' &&
+    fs.existsSync(path.join(path.dirname(path.resolve(outdir)), 'Chart.yaml'))
+  );
 }
 
 /** Every file below `dir`, relative to it with `/` separators. */
 function filesBelow(dir: string, prefix = ''): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap(entry => entry.isDirectory()
-    ? filesBelow(path.join(dir, entry.name), `${prefix}${entry.name}/`)
-    : [`${prefix}${entry.name}`]);
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap(entry =>
+      entry.isDirectory()
+        ? filesBelow(path.join(dir, entry.name), `${prefix}${entry.name}/`)
+        : [`${prefix}${entry.name}`],
+    );
 }
 
 /**

@@ -12,7 +12,7 @@ import { isPlainObject } from '../core/props';
  * met twice, which `yaml` turns into an anchor) goes to `Yaml.stringify` as a whole.
  */
 export function manifestYaml(docs: readonly unknown[]): string {
-  return docs.map(doc => (doc === undefined ? '\n' : blockDocument(doc) ?? Yaml.stringify(doc))).join('---\n');
+  return docs.map(doc => (doc === undefined ? '\n' : (blockDocument(doc) ?? Yaml.stringify(doc)))).join('---\n');
 }
 
 /** Signals a document the fast path does not write. */
@@ -22,8 +22,33 @@ class Unsupported extends Error {}
 // words for booleans and null, and `e5`, `E-3`, which `yaml` reads as floats with no mantissa.
 const PLAIN = /^[A-Za-z][A-Za-z0-9._/-]*$/;
 const FLOAT_EXPONENT = /^[eE]-?[0-9]+$/;
-const RESERVED = new Set(['y', 'Y', 'yes', 'Yes', 'YES', 'n', 'N', 'no', 'No', 'NO', 'true', 'True', 'TRUE', 'false', 'False', 'FALSE',
-  'on', 'On', 'ON', 'off', 'Off', 'OFF', 'null', 'Null', 'NULL']);
+const RESERVED = new Set([
+  'y',
+  'Y',
+  'yes',
+  'Yes',
+  'YES',
+  'n',
+  'N',
+  'no',
+  'No',
+  'NO',
+  'true',
+  'True',
+  'TRUE',
+  'false',
+  'False',
+  'FALSE',
+  'on',
+  'On',
+  'ON',
+  'off',
+  'Off',
+  'OFF',
+  'null',
+  'Null',
+  'NULL',
+]);
 const isPlain = (text: string) => PLAIN.test(text) && !RESERVED.has(text) && !FLOAT_EXPONENT.test(text);
 const scalars = new Map<unknown, string>();
 

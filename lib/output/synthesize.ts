@@ -81,7 +81,9 @@ export class ValidationFailedError extends Error {
     /** Every problem found, in construct order. */
     public readonly problems: readonly ValidationProblem[],
   ) {
-    super(`Validation failed with the following errors:\n  ${problems.map(p => `[${p.path}] ${p.message}`).join('\n  ')}`);
+    super(
+      `Validation failed with the following errors:\n  ${problems.map(p => `[${p.path}] ${p.message}`).join('\n  ')}`,
+    );
     this.name = 'ValidationFailedError';
   }
 }
@@ -131,8 +133,13 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
     // Finished as they are written (what finishOutput does to a folder), so no file is written twice.
     const helm = isHelmTemplates(outdir);
     const dir = staging;
-    result = writeManifests(app, all, (file, text) => io.writeFile(path.join(dir, file), text),
-      folder => io.mkdir(path.join(dir, folder)), text => finishManifest(text, helm));
+    result = writeManifests(
+      app,
+      all,
+      (file, text) => io.writeFile(path.join(dir, file), text),
+      folder => io.mkdir(path.join(dir, folder)),
+      text => finishManifest(text, helm),
+    );
     if (!helm) {
       io.writeFile(path.join(staging, KUSTOMIZATION_FILE), kustomizationFor(result.files));
       result.files.push(KUSTOMIZATION_FILE);
@@ -183,7 +190,8 @@ function checkOutdir(given: unknown): Target {
     throw new DeliveryError('synthesizeApp', 'outdir', given, expected);
   };
   const WHOLE = 'and synthesizeApp replaces outdir as a whole: must be a folder of its own, such as "dist"';
-  if (typeof given !== 'string' || given.trim() === '') return refuse('must name the folder to write the manifests to, such as "dist"');
+  if (typeof given !== 'string' || given.trim() === '')
+    return refuse('must name the folder to write the manifests to, such as "dist"');
   const absolute = path.resolve(given);
   // The deepest part of the path that exists, with its symbolic links resolved.
   let existing = absolute;
@@ -194,7 +202,9 @@ function checkOutdir(given: unknown): Target {
   }
   const resolved = fs.realpathSync(existing);
   if (rest.length > 0 && !fs.statSync(resolved).isDirectory()) {
-    return refuse(`${resolved} is a file, so no folder can be made below it: must be a path below a folder, such as "dist"`);
+    return refuse(
+      `${resolved} is a file, so no folder can be made below it: must be a path below a folder, such as "dist"`,
+    );
   }
   const outdir = path.join(resolved, ...rest);
   const cwd = fs.realpathSync(process.cwd());
@@ -203,11 +213,14 @@ function checkOutdir(given: unknown): Target {
   if (path.dirname(outdir) === outdir) return refuse(`that is the filesystem root, ${WHOLE}`);
   if (outdir === home) return refuse(`that is the home folder (${home}), ${WHOLE}`);
   if (outdir === cwd) return refuse(`that is the current folder (${cwd}), ${WHOLE}`);
-  if (cwd.startsWith(outdir + path.sep)) return refuse(`that is ${outdir}, which holds the current folder (${cwd}), ${WHOLE}`);
+  if (cwd.startsWith(outdir + path.sep))
+    return refuse(`that is ${outdir}, which holds the current folder (${cwd}), ${WHOLE}`);
 
   const stat = lstatOrUndefined(absolute);
   if (stat?.isSymbolicLink()) {
-    return refuse(`that is a symbolic link (to ${JSON.stringify(fs.readlinkSync(absolute))}), which synthesizeApp would replace instead of the folder it points to: must be the folder's own path`);
+    return refuse(
+      `that is a symbolic link (to ${JSON.stringify(fs.readlinkSync(absolute))}), which synthesizeApp would replace instead of the folder it points to: must be the folder's own path`,
+    );
   }
   const KINDS = 'must be a folder that synthesizeApp wrote, an empty folder or a path that does not exist yet';
   if (stat && !stat.isDirectory()) return refuse(`that is an existing file: ${KINDS}`);
@@ -215,15 +228,29 @@ function checkOutdir(given: unknown): Target {
     const entries = listTree(outdir);
     if (entries.length > 0) {
       const marker = path.join(outdir, OUTPUT_MARKER);
-      const listed = fs.existsSync(marker) && fs.lstatSync(marker).isFile() ? markedFiles(fs.readFileSync(marker, 'utf8')) : undefined;
+      const listed =
+        fs.existsSync(marker) && fs.lstatSync(marker).isFile()
+          ? markedFiles(fs.readFileSync(marker, 'utf8'))
+          : undefined;
       if (!listed) {
-        return refuse(`that is a folder synthesizeApp did not write (it holds ${quoteSome(entries.filter(e => !e.includes('/')))} but no ${OUTPUT_MARKER} file): ${KINDS}`);
+        return refuse(
+          `that is a folder synthesizeApp did not write (it holds ${quoteSome(entries.filter(e => !e.includes('/')))} but no ${OUTPUT_MARKER} file): ${KINDS}`,
+        );
       }
       // Folders are fine when they hold listed files; anything else is someone's work.
-      const folders = new Set([...listed].flatMap(f => f.split('/').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('/'))));
+      const folders = new Set(
+        [...listed].flatMap(f =>
+          f
+            .split('/')
+            .slice(0, -1)
+            .map((_, i, parts) => parts.slice(0, i + 1).join('/')),
+        ),
+      );
       const foreign = entries.filter(e => e !== OUTPUT_MARKER && !listed.has(e) && !folders.has(e));
       if (foreign.length > 0) {
-        return refuse(`that folder holds files synthesizeApp did not write (${quoteSome(foreign)}), and synthesizeApp replaces outdir as a whole: move them away, or choose another outdir`);
+        return refuse(
+          `that folder holds files synthesizeApp did not write (${quoteSome(foreign)}), and synthesizeApp replaces outdir as a whole: move them away, or choose another outdir`,
+        );
       }
     }
   }
@@ -252,7 +279,10 @@ function listTree(dir: string): string[] {
 }
 
 function quoteSome(names: readonly string[]): string {
-  const shown = names.slice(0, 3).map(n => JSON.stringify(n)).join(', ');
+  const shown = names
+    .slice(0, 3)
+    .map(n => JSON.stringify(n))
+    .join(', ');
   return names.length > 3 ? `${shown} and ${names.length - 3} more` : shown;
 }
 
@@ -364,7 +394,9 @@ function lock(io: Steps, parent: string, name: string, timeoutMs: number): () =>
     if (live.length === 0) continue;
     if (Date.now() > deadline) {
       io.removeTree(mine);
-      throw new Error(`synthesizeApp: another synthesis into ${path.join(parent, name)} (process ${live.join(', ')}) still holds ${lockDir} after ${timeoutMs / 1000} s: wait for it to finish, or remove ${lockDir} if no such process runs`);
+      throw new Error(
+        `synthesizeApp: another synthesis into ${path.join(parent, name)} (process ${live.join(', ')}) still holds ${lockDir} after ${timeoutMs / 1000} s: wait for it to finish, or remove ${lockDir} if no such process runs`,
+      );
     }
     sleep(LOCK_POLL_MS);
   }
@@ -469,7 +501,8 @@ function writeManifests(
   const hasDependantCharts = resolveDependencies(all);
   const charts = dependencyOrder(app).filter(Chart.isChart) as Chart[];
   const ext = app.outputFileExtension;
-  const indexed = (i: number, chart: Chart) => (hasDependantCharts ? `${String(i).padStart(4, '0')}-` : '') + Names.toDnsLabel(chart);
+  const indexed = (i: number, chart: Chart) =>
+    (hasDependantCharts ? `${String(i).padStart(4, '0')}-` : '') + Names.toDnsLabel(chart);
   const rendered = (chart: Chart) => {
     const docs = chartJson(chart);
     objectsOf.set(chart, docs.filter(d => d !== undefined).length);
@@ -502,7 +535,14 @@ function writeManifests(
         const objects = chartObjects(chart);
         objectsOf.set(chart, objects.length);
         for (const obj of objects) {
-          save(path.join(folder, resourceFileName(obj.kind, obj.metadata.name) + ext).split(path.sep).join('/'), [obj.toJson()], chart);
+          save(
+            path
+              .join(folder, resourceFileName(obj.kind, obj.metadata.name) + ext)
+              .split(path.sep)
+              .join('/'),
+            [obj.toJson()],
+            chart,
+          );
         }
       });
       break;
@@ -515,7 +555,9 @@ function writeManifests(
   }
 
   // Warnings, each counted on the nearest chart of the construct that has it.
-  const chartAt = new Map<string, Chart | undefined>(all.map(c => [c.node.path, c.node.scopes.slice().reverse().find(Chart.isChart)]));
+  const chartAt = new Map<string, Chart | undefined>(
+    all.map(c => [c.node.path, c.node.scopes.slice().reverse().find(Chart.isChart)]),
+  );
   const warnings = warningsOf(app);
   const warningsOfChart = new Map<Chart, number>();
   for (const warning of warnings) {
@@ -575,7 +617,7 @@ function resolveDependencies(all: readonly IConstruct[]): boolean {
   const subtree = new Map<IConstruct, IConstruct[]>();
   const findAll = (c: IConstruct) => {
     let found = subtree.get(c);
-    if (!found) subtree.set(c, found = c.node.findAll());
+    if (!found) subtree.set(c, (found = c.node.findAll()));
     return found;
   };
   const dependencies = () => all.flatMap(source => source.node.dependencies.map(target => ({ source, target })));

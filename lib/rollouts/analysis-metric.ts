@@ -1,8 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import type {
-  AnalysisTemplateSpecMetricsProvider,
-} from '../../imports/argoproj.io';
+import type { AnalysisTemplateSpecMetricsProvider } from '../../imports/argoproj.io';
 import { Wire } from './argo-wire';
 import { checkEnum, checkInt, INT32_MAX, invalidProp, wholeSeconds } from '../core/errors';
 import { PodSecurity } from '../core/pod-security';
@@ -90,11 +88,16 @@ export class Condition {
    * Without a failure condition a measurement that does not pass fails.
    */
   public static expr(success: string | undefined, failure?: string, shape: ResultShape = 'any'): Condition {
-    return new Condition(shape, success, failure, 'a hand-written condition', undefined, undefined, { success, failure, shape });
+    return new Condition(shape, success, failure, 'a hand-written condition', undefined, undefined, {
+      success,
+      failure,
+      shape,
+    });
   }
 
   private static scalar(op: Comparison, threshold: number, options: ScalarConditionOptions): Condition {
-    if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onNaN');
+    if (!isPlainObject(options as unknown) || typeof threshold !== 'number')
+      return Condition.unusable(threshold, options, 'onNaN');
     const t = threshold;
     const test = `result ${op} ${t}`;
     return Condition.comparison('scalar', `scalar ${op} ${t}`, t, options.onNaN ?? 'fail', options, {
@@ -106,7 +109,8 @@ export class Condition {
   }
 
   private static vectorFirst(op: Comparison, threshold: number, options: VectorConditionOptions): Condition {
-    if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onEmpty');
+    if (!isPlainObject(options as unknown) || typeof threshold !== 'number')
+      return Condition.unusable(threshold, options, 'onEmpty');
     const t = threshold;
     return Condition.comparison('vector', `first element ${op} ${t}`, t, options.onEmpty ?? 'fail', options, {
       fail: [`len(result) > 0 && result[0] ${op} ${t}`],
@@ -116,7 +120,8 @@ export class Condition {
   }
 
   private static vectorAll(op: Comparison, threshold: number, options: VectorConditionOptions): Condition {
-    if (!isPlainObject(options as unknown) || typeof threshold !== 'number') return Condition.unusable(threshold, options, 'onEmpty');
+    if (!isPlainObject(options as unknown) || typeof threshold !== 'number')
+      return Condition.unusable(threshold, options, 'onEmpty');
     const t = threshold;
     return Condition.comparison('vector', `every element ${op} ${t}`, t, options.onEmpty ?? 'fail', options, {
       fail: [`len(result) > 0 && all(result, {# ${op} ${t}})`],
@@ -132,7 +137,11 @@ export class Condition {
    * so the metric's check names it).
    */
   private static comparison(
-    shape: 'scalar' | 'vector', describe: string, threshold: number, missing: MissingResult, options: object,
+    shape: 'scalar' | 'vector',
+    describe: string,
+    threshold: number,
+    missing: MissingResult,
+    options: object,
     forms: Readonly<Record<MissingResult, readonly [success: string, failure?: string]>>,
   ): Condition {
     const [success, failure] = missing === 'fail' ? forms.fail : missing === 'pass' ? forms.pass : forms.inconclusive;
@@ -141,7 +150,16 @@ export class Condition {
 
   /** A threshold that is not a number or options that are not an object: kept as given, so the metric's check names them. */
   private static unusable(threshold: number, options: unknown, key: string): Condition {
-    return new Condition('any', undefined, undefined, 'a condition with unusable options', threshold, undefined, options, key);
+    return new Condition(
+      'any',
+      undefined,
+      undefined,
+      'a condition with unusable options',
+      threshold,
+      undefined,
+      options,
+      key,
+    );
   }
 
   private constructor(
@@ -169,7 +187,13 @@ export class Condition {
       if (typeof this.threshold !== 'number' || !Number.isFinite(this.threshold)) {
         invalidProp(scope, `${prop}.threshold`, this.threshold, 'must be a finite number');
       }
-      if (this.optionKey !== undefined) invalidProp(scope, `${prop}.options`, this.given, 'must be an object of options, e.g. { ' + this.optionKey + ": 'fail' }");
+      if (this.optionKey !== undefined)
+        invalidProp(
+          scope,
+          `${prop}.options`,
+          this.given,
+          'must be an object of options, e.g. { ' + this.optionKey + ": 'fail' }",
+        );
       const key = this.shape === 'scalar' ? 'onNaN' : 'onEmpty';
       checkProps(scope, this.given, { [key]: 'string' }, `${prop}.`);
       checkEnum(scope, `${prop}.${key}`, this.missing, ['fail', 'pass', 'inconclusive']);
@@ -178,12 +202,16 @@ export class Condition {
       invalidProp(scope, prop, undefined, 'must have a success or a failure condition');
     }
     if (this.shape !== 'any' && metricShape !== 'any' && this.shape !== metricShape) {
-      const hint = metricShape === 'scalar'
-        ? 'the query is wrapped in scalar(), so result is a number: use a Condition.scalar... helper'
-        : 'the query returns an instant vector, so result is a list: use a Condition.vector... helper, or wrap the query in scalar()';
+      const hint =
+        metricShape === 'scalar'
+          ? 'the query is wrapped in scalar(), so result is a number: use a Condition.scalar... helper'
+          : 'the query returns an instant vector, so result is a list: use a Condition.vector... helper, or wrap the query in scalar()';
       invalidProp(scope, prop, this.description, `is written for a ${this.shape} result, but ${hint}`);
     }
-    for (const [which, text] of [['successCondition', this.successCondition], ['failureCondition', this.failureCondition]] as const) {
+    for (const [which, text] of [
+      ['successCondition', this.successCondition],
+      ['failureCondition', this.failureCondition],
+    ] as const) {
       if (text === undefined) continue;
       const message = checkExpr(text, this.shape === 'any' ? metricShape : this.shape);
       if (message) invalidProp(scope, `${prop}.${which}`, text, message);
@@ -206,27 +234,113 @@ type Node =
   | { k: 'closure'; body: Node };
 
 const FUNCTIONS = new Set([
-  'len', 'all', 'any', 'none', 'one', 'filter', 'map', 'count', 'sum', 'max', 'min', 'abs', 'ceil', 'floor', 'round',
-  'int', 'float', 'string', 'isNaN', 'isInf', 'asInt', 'asFloat', 'default', 'first', 'last',
+  'len',
+  'all',
+  'any',
+  'none',
+  'one',
+  'filter',
+  'map',
+  'count',
+  'sum',
+  'max',
+  'min',
+  'abs',
+  'ceil',
+  'floor',
+  'round',
+  'int',
+  'float',
+  'string',
+  'isNaN',
+  'isInf',
+  'asInt',
+  'asFloat',
+  'default',
+  'first',
+  'last',
 ]);
-const COLLECTION_FUNCTIONS = new Set(['len', 'all', 'any', 'none', 'one', 'filter', 'map', 'count', 'sum', 'max', 'min', 'first', 'last']);
+const COLLECTION_FUNCTIONS = new Set([
+  'len',
+  'all',
+  'any',
+  'none',
+  'one',
+  'filter',
+  'map',
+  'count',
+  'sum',
+  'max',
+  'min',
+  'first',
+  'last',
+]);
 const WORD_OPERATORS = new Set(['and', 'or', 'not', 'in', 'matches', 'contains', 'startsWith', 'endsWith']);
 const BINARY_PRECEDENCE: Array<string[]> = [
-  ['??'], ['||', 'or'], ['&&', 'and'], ['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'matches', 'contains', 'startsWith', 'endsWith'],
-  ['..'], ['+', '-'], ['*', '/', '%'], ['**', '^'],
+  ['??'],
+  ['||', 'or'],
+  ['&&', 'and'],
+  ['==', '!=', '<', '<=', '>', '>=', 'in', 'not in', 'matches', 'contains', 'startsWith', 'endsWith'],
+  ['..'],
+  ['+', '-'],
+  ['*', '/', '%'],
+  ['**', '^'],
 ];
 
-interface Token { t: 'num' | 'str' | 'id' | 'op'; v: string; at: number }
+interface Token {
+  t: 'num' | 'str' | 'id' | 'op';
+  v: string;
+  at: number;
+}
 
 function tokenize(src: string): Token[] {
   const out: Token[] = [];
-  const ops = ['not in', '**', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '..', '<', '>', '+', '-', '*', '/', '%', '^', '!', '?', ':', '.', '(', ')', '[', ']', '{', '}', ',', '#'];
+  const ops = [
+    'not in',
+    '**',
+    '==',
+    '!=',
+    '<=',
+    '>=',
+    '&&',
+    '||',
+    '??',
+    '?.',
+    '..',
+    '<',
+    '>',
+    '+',
+    '-',
+    '*',
+    '/',
+    '%',
+    '^',
+    '!',
+    '?',
+    ':',
+    '.',
+    '(',
+    ')',
+    '[',
+    ']',
+    '{',
+    '}',
+    ',',
+    '#',
+  ];
   let i = 0;
   while (i < src.length) {
     const c = src[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     const num = /^(\d+\.?\d*(e[+-]?\d+)?|\.\d+)/i.exec(src.slice(i));
-    if (num && !(c === '.' && src[i + 1] === '.')) { out.push({ t: 'num', v: num[0], at: i }); i += num[0].length; continue; }
+    if (num && !(c === '.' && src[i + 1] === '.')) {
+      out.push({ t: 'num', v: num[0], at: i });
+      i += num[0].length;
+      continue;
+    }
     if (c === '"' || c === "'" || c === '`') {
       let j = i + 1;
       while (j < src.length && src[j] !== c) j += src[j] === '\\' ? 2 : 1;
@@ -310,10 +424,16 @@ function parseExpr(src: string): Node {
   };
   const list = (close: string): Node[] => {
     const items: Node[] = [];
-    if (isOp(close)) { pos++; return items; }
+    if (isOp(close)) {
+      pos++;
+      return items;
+    }
     for (;;) {
       items.push(isOp('{') ? closure() : ternary());
-      if (isOp(',')) { pos++; continue; }
+      if (isOp(',')) {
+        pos++;
+        continue;
+      }
       expectOp(close);
       return items;
     }
@@ -364,26 +484,50 @@ export function checkExpr(text: string, shape: ResultShape): string | undefined 
   const visit = (node: Node, parent?: Node, argIndex?: number) => {
     switch (node.k) {
       case 'id':
-        if (node.name !== 'result' && node.name !== '#') problems.push(`uses "${node.name}", but only result, # and Argo's functions are defined`);
+        if (node.name !== 'result' && node.name !== '#')
+          problems.push(`uses "${node.name}", but only result, # and Argo's functions are defined`);
         if (node.name === 'result' && shape !== 'any') {
           const indexed = parent?.k === 'index' && parent.obj === node;
           const collectionArg = parent?.k === 'call' && COLLECTION_FUNCTIONS.has(parent.fn) && argIndex === 0;
-          if (shape === 'scalar' && (indexed || collectionArg)) problems.push('treats result as a list, but the query returns a scalar (a number)');
-          if (shape === 'vector' && !indexed && !collectionArg) problems.push('uses result as a number, but the query returns an instant vector (a list): use result[0] behind a len(result) > 0 guard, or wrap the query in scalar()');
+          if (shape === 'scalar' && (indexed || collectionArg))
+            problems.push('treats result as a list, but the query returns a scalar (a number)');
+          if (shape === 'vector' && !indexed && !collectionArg)
+            problems.push(
+              'uses result as a number, but the query returns an instant vector (a list): use result[0] behind a len(result) > 0 guard, or wrap the query in scalar()',
+            );
         }
         return;
       case 'call':
         if (!FUNCTIONS.has(node.fn)) problems.push(`calls ${node.fn}(), which Argo does not define`);
         node.args.forEach((a, i) => visit(a, node, i));
         return;
-      case 'index': visit(node.obj, node); visit(node.index, node); return;
-      case 'member': visit(node.obj, node); return;
-      case 'unary': visit(node.e, node); return;
-      case 'binary': visit(node.l, node); visit(node.r, node); return;
-      case 'cond': visit(node.c, node); visit(node.a, node); visit(node.b, node); return;
-      case 'array': node.items.forEach(i => visit(i, node)); return;
-      case 'closure': visit(node.body, node); return;
-      default: return;
+      case 'index':
+        visit(node.obj, node);
+        visit(node.index, node);
+        return;
+      case 'member':
+        visit(node.obj, node);
+        return;
+      case 'unary':
+        visit(node.e, node);
+        return;
+      case 'binary':
+        visit(node.l, node);
+        visit(node.r, node);
+        return;
+      case 'cond':
+        visit(node.c, node);
+        visit(node.a, node);
+        visit(node.b, node);
+        return;
+      case 'array':
+        node.items.forEach(i => visit(i, node));
+        return;
+      case 'closure':
+        visit(node.body, node);
+        return;
+      default:
+        return;
     }
   };
   visit(tree);
@@ -497,12 +641,29 @@ export type ProviderSpec =
   | { readonly kind: 'web'; readonly props: WebProviderProps }
   | { readonly kind: 'job'; readonly props: JobProviderProps };
 
-const PROMETHEUS_SHAPE: PropShape = { address: 'string!', query: 'string!', timeout: Duration, insecure: 'boolean', headers: 'map' };
+const PROMETHEUS_SHAPE: PropShape = {
+  address: 'string!',
+  query: 'string!',
+  timeout: Duration,
+  insecure: 'boolean',
+  headers: 'map',
+};
 const WEB_SHAPE: PropShape = {
-  url: 'string!', jsonPath: 'string', method: 'string', headers: 'map', body: 'string', timeout: Duration, resultShape: 'string',
+  url: 'string!',
+  jsonPath: 'string',
+  method: 'string',
+  headers: 'map',
+  body: 'string',
+  timeout: Duration,
+  resultShape: 'string',
 };
 const JOB_SHAPE: PropShape = {
-  image: 'string!', command: 'array!', args: 'array', backoffLimit: 'number', activeDeadline: Duration, security: PodSecurity,
+  image: 'string!',
+  command: 'array!',
+  args: 'array',
+  backoffLimit: 'number',
+  activeDeadline: Duration,
+  security: PodSecurity,
 };
 
 /** Where a metric's measurements come from. One provider per metric, by construction. */
@@ -530,7 +691,9 @@ export class MetricProvider {
   /** The PromQL query, for Prometheus metrics whose props are usable (checked by `_render`). */
   public get query(): string | undefined {
     const props: unknown = this.spec.props;
-    return this.spec.kind === 'prometheus' && isPlainObject(props) && typeof props.query === 'string' ? props.query : undefined;
+    return this.spec.kind === 'prometheus' && isPlainObject(props) && typeof props.query === 'string'
+      ? props.query
+      : undefined;
   }
 
   /** @internal Checks the props and renders the provider; `query` is the query as written (placeholders kept). */
@@ -554,8 +717,10 @@ export class MetricProvider {
       checkHttpUrl(scope, `${prop}.url`, s.props.url);
       const method = s.props.method ?? 'GET';
       checkEnum(scope, `${prop}.method`, method, ['GET', 'POST', 'PUT']);
-      if (s.props.resultShape !== undefined) checkEnum(scope, `${prop}.resultShape`, s.props.resultShape, ['scalar', 'vector', 'any']);
-      if (s.props.body !== undefined && method === 'GET') invalidProp(scope, `${prop}.body`, s.props.body, 'needs method "POST" or "PUT"');
+      if (s.props.resultShape !== undefined)
+        checkEnum(scope, `${prop}.resultShape`, s.props.resultShape, ['scalar', 'vector', 'any']);
+      if (s.props.body !== undefined && method === 'GET')
+        invalidProp(scope, `${prop}.body`, s.props.body, 'needs method "POST" or "PUT"');
       return {
         web: {
           url: s.props.url,
@@ -571,14 +736,23 @@ export class MetricProvider {
     checkProps(scope, p, JOB_SHAPE, `${prop}.`);
     checkImage(scope, p.image, `${prop}.image`);
     if (p.command.length === 0) invalidProp(scope, `${prop}.command`, p.command, 'must name a command to run');
-    for (const [key, list] of [['command', p.command], ['args', p.args ?? []]] as const) {
+    for (const [key, list] of [
+      ['command', p.command],
+      ['args', p.args ?? []],
+    ] as const) {
       list.forEach((item, i) => {
         if (typeof item !== 'string') invalidProp(scope, `${prop}.${key}[${i}]`, item, 'must be a string');
       });
     }
     const backoffLimit = p.backoffLimit ?? 0;
     checkInt(scope, `${prop}.backoffLimit`, backoffLimit, 0);
-    const activeDeadlineSeconds = wholeSeconds(scope, `${prop}.activeDeadline`, p.activeDeadline ?? DEFAULT_JOB_DEADLINE, 1, INT32_MAX);
+    const activeDeadlineSeconds = wholeSeconds(
+      scope,
+      `${prop}.activeDeadline`,
+      p.activeDeadline ?? DEFAULT_JOB_DEADLINE,
+      1,
+      INT32_MAX,
+    );
     const security = p.security ?? PodSecurity.restricted();
     return {
       job: {
@@ -590,13 +764,15 @@ export class MetricProvider {
               restartPolicy: 'Never',
               automountServiceAccountToken: false,
               securityContext: security._podContext(scope, `${prop}.security`),
-              containers: [{
-                name: 'measure',
-                image: p.image,
-                command: [...p.command],
-                args: p.args ? [...p.args] : undefined,
-                securityContext: security._containerContext(),
-              }],
+              containers: [
+                {
+                  name: 'measure',
+                  image: p.image,
+                  command: [...p.command],
+                  args: p.args ? [...p.args] : undefined,
+                  securityContext: security._containerContext(),
+                },
+              ],
             },
           },
         },
@@ -608,21 +784,32 @@ export class MetricProvider {
 // RFC 9110 token characters: what a header name may hold.
 const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
-function renderHeaders(scope: IConstruct, prop: string, headers: Readonly<Record<string, string>> | undefined): Array<{ key: string; value: string }> | undefined {
+function renderHeaders(
+  scope: IConstruct,
+  prop: string,
+  headers: Readonly<Record<string, string>> | undefined,
+): Array<{ key: string; value: string }> | undefined {
   const entries = Object.entries(headers ?? {});
   for (const [key, value] of entries) {
-    if (!HEADER_NAME.test(key)) invalidProp(scope, `${prop}.${key}`, key, 'must be an HTTP header name: letters, digits and !#$%&\'*+.^_`|~-');
+    if (!HEADER_NAME.test(key))
+      invalidProp(scope, `${prop}.${key}`, key, "must be an HTTP header name: letters, digits and !#$%&'*+.^_`|~-");
     // A line break would start another header (or the body): header injection.
     if (typeof value !== 'string' || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
-      invalidProp(scope, `${prop}.${key}`, value, 'must be a header value: a string without line breaks or control characters');
+      invalidProp(
+        scope,
+        `${prop}.${key}`,
+        value,
+        'must be a header value: a string without line breaks or control characters',
+      );
     }
   }
   return entries.length ? entries.map(([key, value]) => ({ key, value })) : undefined;
 }
 
 /** What to do instead of writing credentials into an address or URL. */
-export const SECRET_HINT = 'put the credential in a Secret and send it as a header from a secret-backed argument: '
-  + "args: { token: { fromSecret: { name: 'prometheus-auth', key: 'token' } } }, headers: { Authorization: 'Bearer {{args.token}}' }";
+export const SECRET_HINT =
+  'put the credential in a Secret and send it as a header from a secret-backed argument: ' +
+  "args: { token: { fromSecret: { name: 'prometheus-auth', key: 'token' } } }, headers: { Authorization: 'Bearer {{args.token}}' }";
 
 /** Checks an absolute http(s) URL without credentials in it; `{{args.x}}` placeholders are allowed. */
 export function checkHttpUrl(scope: IConstruct, prop: string, value: string): void {
@@ -638,6 +825,11 @@ export function checkHttpUrl(scope: IConstruct, prop: string, value: string): vo
     invalidProp(scope, prop, value, 'must be an absolute http(s) URL such as "http://prometheus.monitoring.svc:9090"');
   }
   if (url.username !== '' || url.password !== '') {
-    invalidProp(scope, prop, value, `must not carry credentials (user:password@): they would sit in plain text in the manifest; ${SECRET_HINT}`);
+    invalidProp(
+      scope,
+      prop,
+      value,
+      `must not carry credentials (user:password@): they would sit in plain text in the manifest; ${SECRET_HINT}`,
+    );
   }
 }

@@ -39,14 +39,21 @@ export interface ArgDeclaration {
 export type ArgDeclarations = { readonly [name: string]: ArgDeclaration };
 
 /** Names of the arguments that take their value from a Secret. */
-export type SecretArgNames<A> = { [K in keyof A]: A[K] extends { readonly fromSecret: SecretKeyRef } ? K : never }[keyof A] & string;
+export type SecretArgNames<A> = {
+  [K in keyof A]: A[K] extends { readonly fromSecret: SecretKeyRef } ? K : never;
+}[keyof A] &
+  string;
 
 /** Names of the arguments without a default or a Secret. */
-export type RequiredArgNames<A> = { [K in keyof A]: A[K] extends { readonly default: string } | { readonly fromSecret: SecretKeyRef } ? never : K }[keyof A] & string;
+export type RequiredArgNames<A> = {
+  [K in keyof A]: A[K] extends { readonly default: string } | { readonly fromSecret: SecretKeyRef } ? never : K;
+}[keyof A] &
+  string;
 
 /** Values for a template's arguments: the required ones must be present, unknown names (and secret-backed ones) are compile errors. */
-export type ArgValues<A> =
-  { readonly [K in RequiredArgNames<A>]: string } & { readonly [K in Exclude<keyof A & string, RequiredArgNames<A> | SecretArgNames<A>>]?: string };
+export type ArgValues<A> = { readonly [K in RequiredArgNames<A>]: string } & {
+  readonly [K in Exclude<keyof A & string, RequiredArgNames<A> | SecretArgNames<A>>]?: string;
+};
 
 /** The argument list of a use site: optional when every argument has a default. */
 export type ArgsParam<A> = [RequiredArgNames<A>] extends [never] ? [args?: ArgValues<A>] : [args: ArgValues<A>];
@@ -122,7 +129,11 @@ export interface MetricSummary {
  * Why `value` cannot be given to argument `name` of a template with these metrics, or undefined:
  * Argo pastes it into queries, URLs and headers as text, so it must not change their structure.
  */
-export function argumentValueProblem(metrics: readonly MetricSummary[], name: string, value: string): string | undefined {
+export function argumentValueProblem(
+  metrics: readonly MetricSummary[],
+  name: string,
+  value: string,
+): string | undefined {
   for (const m of metrics) {
     if (m.query !== undefined) {
       for (const placeholder of argPlaceholders(m.query).filter(p => p.name === name)) {
@@ -130,7 +141,8 @@ export function argumentValueProblem(metrics: readonly MetricSummary[], name: st
         if (problem) return problem;
       }
     }
-    const uses = (text: string | undefined) => text !== undefined && [...text.matchAll(ARG_PLACEHOLDER)].some(r => r[1] === name);
+    const uses = (text: string | undefined) =>
+      text !== undefined && [...text.matchAll(ARG_PLACEHOLDER)].some(r => r[1] === name);
     if (uses(m.url) && !/^[A-Za-z0-9._~%/-]*$/.test(value)) {
       return `is filled into the URL of metric "${m.name}", so it must hold only letters, digits and - . _ ~ % /: "?", "#", "@", ":" or spaces would change where the request goes`;
     }
@@ -154,7 +166,6 @@ export interface IAnalysisTemplate<A extends ArgDeclarations = ArgDeclarations> 
   readonly metrics?: readonly MetricSummary[];
 }
 
-
 /** Props shared by {@link AnalysisTemplate} and {@link ClusterAnalysisTemplate}. */
 export interface AnalysisTemplateProps<A extends ArgDeclarations> {
   /**
@@ -172,7 +183,10 @@ export interface AnalysisTemplateProps<A extends ArgDeclarations> {
 }
 
 /** Base of the namespaced and the cluster-wide template. */
-export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Construct implements IAnalysisTemplate<A> {
+export abstract class AnalysisTemplateBase<A extends ArgDeclarations>
+  extends Construct
+  implements IAnalysisTemplate<A>
+{
   public readonly templateName: string;
   public readonly args: A;
   public readonly metrics: readonly MetricSummary[];
@@ -181,11 +195,16 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
   /** `AnalysisTemplate` or `ClusterAnalysisTemplate`. */
   public readonly kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate';
 
-  protected constructor(scope: Construct, id: string, kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate', given: AnalysisTemplateProps<A>) {
+  protected constructor(
+    scope: Construct,
+    id: string,
+    kind: 'AnalysisTemplate' | 'ClusterAnalysisTemplate',
+    given: AnalysisTemplateProps<A>,
+  ) {
     super(scope, id);
     // A subclass that computes its props from its own (RestartRateAnalysis) checks them here, with this construct as scope.
     const build = (given as unknown as Record<symbol, unknown>)?.[BUILD_PROPS];
-    const props = typeof build === 'function' ? build(this) as AnalysisTemplateProps<A> : given;
+    const props = typeof build === 'function' ? (build(this) as AnalysisTemplateProps<A>) : given;
     checkProps(this, props, TEMPLATE_SHAPE);
     this.kind = kind;
     this.templateName = props.name ?? id;
@@ -200,7 +219,13 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
       const prop = `metrics[${i}]`;
       checkProps(this, m, METRIC_SHAPE, `${prop}.`);
       checkDnsLabel(this, `${prop}.name`, m.name);
-      if (seen.has(m.name)) invalidProp(this, `${prop}.name`, m.name, 'is used by an earlier metric; metric names must be unique in a template');
+      if (seen.has(m.name))
+        invalidProp(
+          this,
+          `${prop}.name`,
+          m.name,
+          'is used by an earlier metric; metric names must be unique in a template',
+        );
       seen.add(m.name);
       const { wire, summary } = this.renderMetric(`metrics.${m.name}`, m);
       summaries.push(summary);
@@ -210,12 +235,14 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
 
     const dryRun = props.metrics.filter(m => m.dryRun).map(m => ({ metricName: m.name }));
     const spec: Wire<AnalysisTemplateSpec> = {
-      args: declared.length ? declared.map(name => {
-        const secret = this.args[name].fromSecret;
-        return secret
-          ? { name, valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } }
-          : { name, value: this.args[name].default };
-      }) : undefined,
+      args: declared.length
+        ? declared.map(name => {
+            const secret = this.args[name].fromSecret;
+            return secret
+              ? { name, valueFrom: { secretKeyRef: { name: secret.name, key: secret.key } } }
+              : { name, value: this.args[name].default };
+          })
+        : undefined,
       metrics,
       dryRun: dryRun.length ? dryRun : undefined,
     };
@@ -227,21 +254,40 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
     });
   }
 
-  private renderMetric(prop: string, m: AnalysisMetric): { wire: Wire<AnalysisTemplateSpecMetrics>; summary: MetricSummary } {
+  private renderMetric(
+    prop: string,
+    m: AnalysisMetric,
+  ): { wire: Wire<AnalysisTemplateSpecMetrics>; summary: MetricSummary } {
     if (!(m.provider instanceof MetricProvider)) {
-      invalidProp(this, `${prop}.provider`, m.provider, 'must be exactly one provider, made with MetricProvider.prometheus(), .web() or .job()');
+      invalidProp(
+        this,
+        `${prop}.provider`,
+        m.provider,
+        'must be exactly one provider, made with MetricProvider.prometheus(), .web() or .job()',
+      );
     }
     const provider = m.provider._render(this, `${prop}.provider`);
     // Every {{args.x}} anywhere in the provider must be declared.
     for (const match of JSON.stringify(provider).matchAll(ARG_PLACEHOLDER)) {
       if (!(match[1] in this.args)) {
-        invalidProp(this, `${prop}.provider`, match[0], `refers to an argument the template does not declare (declared: ${Object.keys(this.args).join(', ') || 'none'})`);
+        invalidProp(
+          this,
+          `${prop}.provider`,
+          match[0],
+          `refers to an argument the template does not declare (declared: ${Object.keys(this.args).join(', ') || 'none'})`,
+        );
       }
     }
     const query = m.provider.query;
     const web = m.provider.spec.kind === 'web' ? m.provider.spec.props : undefined;
     const headers = m.provider.spec.kind === 'job' ? undefined : m.provider.spec.props.headers;
-    const texts = { name: m.name, hasInterval: false, query, url: web?.url, headerValues: headers ? Object.values(headers) : undefined };
+    const texts = {
+      name: m.name,
+      hasInterval: false,
+      query,
+      url: web?.url,
+      headerValues: headers ? Object.values(headers) : undefined,
+    };
     // Defaults are pasted into queries, URLs and headers as text too: check them before parsing with them.
     for (const [name, decl] of Object.entries(this.args)) {
       const problem = decl.default === undefined ? undefined : argumentValueProblem([texts], name, decl.default);
@@ -253,7 +299,12 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
       for (const placeholder of argPlaceholders(query)) {
         const secret = this.args[placeholder.name]?.fromSecret;
         if (secret) {
-          invalidProp(this, `${prop}.query`, query, `uses {{args.${placeholder.name}}}, which comes from Secret ${secret.name}: a query cannot be checked against a value only known when the analysis runs; send secrets as headers`);
+          invalidProp(
+            this,
+            `${prop}.query`,
+            query,
+            `uses {{args.${placeholder.name}}}, which comes from Secret ${secret.name}: a query cannot be checked against a value only known when the analysis runs; send secrets as headers`,
+          );
         }
       }
       const filled = fillForParse(query, this.args);
@@ -267,7 +318,13 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
     }
 
     if (m.provider.kind === 'job') {
-      if (m.condition) invalidProp(this, `${prop}.condition`, m.condition.description, 'must be unset for a job metric: the Job succeeding or failing is the measurement');
+      if (m.condition)
+        invalidProp(
+          this,
+          `${prop}.condition`,
+          m.condition.description,
+          'must be unset for a job metric: the Job succeeding or failing is the measurement',
+        );
     } else if (!m.condition) {
       invalidProp(this, `${prop}.condition`, undefined, 'must be set: without a condition every measurement passes');
     } else {
@@ -279,14 +336,25 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
     }
     if (m.count !== undefined) {
       checkInt(this, `${prop}.count`, m.count, 1);
-      if (m.count > 1 && m.interval === undefined) invalidProp(this, `${prop}.count`, m.count, 'needs an interval between the measurements');
+      if (m.count > 1 && m.interval === undefined)
+        invalidProp(this, `${prop}.count`, m.count, 'needs an interval between the measurements');
       const failureLimit = m.failureLimit ?? 0;
       if (m.count <= failureLimit) {
-        invalidProp(this, `${prop}.failureLimit`, failureLimit, `must be below count (${m.count}), or the metric can never fail`);
+        invalidProp(
+          this,
+          `${prop}.failureLimit`,
+          failureLimit,
+          `must be below count (${m.count}), or the metric can never fail`,
+        );
       }
       // Argo refuses a metric whose count is below its inconclusiveLimit.
       if (m.inconclusiveLimit !== undefined && m.count < m.inconclusiveLimit) {
-        invalidProp(this, `${prop}.inconclusiveLimit`, m.inconclusiveLimit, `must be at most count (${m.count}): Argo refuses a larger one`);
+        invalidProp(
+          this,
+          `${prop}.inconclusiveLimit`,
+          m.inconclusiveLimit,
+          `must be at most count (${m.count}): Argo refuses a larger one`,
+        );
       }
     }
     const initialDelay = m.initialDelay ? argoDuration(this, `${prop}.initialDelay`, m.initialDelay) : undefined;
@@ -319,10 +387,18 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
     try {
       const { type } = parsePromQL(filled);
       if (type === 'scalar' || type === 'vector') return type;
-      throw new PromQLError(`returns ${type === 'matrix' ? 'a range vector' : 'a string'}, but Argo's Prometheus provider takes only scalar and instant-vector results`, 0);
+      throw new PromQLError(
+        `returns ${type === 'matrix' ? 'a range vector' : 'a string'}, but Argo's Prometheus provider takes only scalar and instant-vector results`,
+        0,
+      );
     } catch (e) {
       if (!(e instanceof PromQLError)) throw e;
-      return invalidProp(this, prop, query, `is not valid PromQL (${this.kind} "${this.templateName}", metric "${prop.split('.')[1]}"): ${e.message}`);
+      return invalidProp(
+        this,
+        prop,
+        query,
+        `is not valid PromQL (${this.kind} "${this.templateName}", metric "${prop.split('.')[1]}"): ${e.message}`,
+      );
     }
   }
 
@@ -336,7 +412,11 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations> extends Co
  * placeholder inside a string literal kept as it is. Undefined when a placeholder without a
  * default stands outside a string: only the use site's value makes the query parseable.
  */
-export function fillForParse(query: string, args: ArgDeclarations, values: Readonly<Record<string, string>> = {}): string | undefined {
+export function fillForParse(
+  query: string,
+  args: ArgDeclarations,
+  values: Readonly<Record<string, string>> = {},
+): string | undefined {
   const known: Record<string, string | undefined> = {};
   for (const name of Object.keys(args)) known[name] = values[name] ?? args[name].default;
   // A bare placeholder without a value leaves `{{` in the query, which never parses.
@@ -350,20 +430,40 @@ export const BUILD_PROPS = Symbol('buildProps');
 const ARG_SHAPE: PropShape = { default: 'string', fromSecret: { name: 'string!', key: 'string!' } };
 const TEMPLATE_SHAPE: PropShape = { name: 'string', args: 'map', metrics: 'array!' };
 const METRIC_SHAPE: PropShape = {
-  name: 'string!', provider: MetricProvider, condition: Condition, interval: Duration, count: 'number', initialDelay: Duration,
-  failureLimit: 'number', inconclusiveLimit: 'number', consecutiveErrorLimit: 'number', dryRun: 'boolean',
+  name: 'string!',
+  provider: MetricProvider,
+  condition: Condition,
+  interval: Duration,
+  count: 'number',
+  initialDelay: Duration,
+  failureLimit: 'number',
+  inconclusiveLimit: 'number',
+  consecutiveErrorLimit: 'number',
+  dryRun: 'boolean',
 };
 
 /** Checks declared arguments: names, each declaration's shape, a Secret or a default but not both. */
 function checkArgDeclarations<A extends ArgDeclarations>(scope: IConstruct, args: A | undefined): A {
   for (const [name, decl] of Object.entries(args ?? {})) {
-    if (!/^[A-Za-z0-9_][-A-Za-z0-9_.]*$/.test(name)) invalidProp(scope, `args.${name}`, name, 'must be an argument name of letters, digits, "_", "-" and "."');
+    if (!/^[A-Za-z0-9_][-A-Za-z0-9_.]*$/.test(name))
+      invalidProp(scope, `args.${name}`, name, 'must be an argument name of letters, digits, "_", "-" and "."');
     checkProps(scope, decl, ARG_SHAPE, `args.${name}.`);
     if (decl.fromSecret) {
-      if (decl.default !== undefined) invalidProp(scope, `args.${name}.default`, decl.default, 'must be unset with fromSecret: the value comes from the Secret');
+      if (decl.default !== undefined)
+        invalidProp(
+          scope,
+          `args.${name}.default`,
+          decl.default,
+          'must be unset with fromSecret: the value comes from the Secret',
+        );
       checkDnsSubdomain(scope, `args.${name}.fromSecret.name`, decl.fromSecret.name);
       if (!/^[-._a-zA-Z0-9]+$/.test(decl.fromSecret.key) || decl.fromSecret.key.length > 253) {
-        invalidProp(scope, `args.${name}.fromSecret.key`, decl.fromSecret.key, 'must be a Secret key: letters, digits, "-", "_" and ".", at most 253 characters');
+        invalidProp(
+          scope,
+          `args.${name}.fromSecret.key`,
+          decl.fromSecret.key,
+          'must be a Secret key: letters, digits, "-", "_" and ".", at most 253 characters',
+        );
       }
     }
   }
@@ -387,7 +487,11 @@ export class AnalysisTemplate<A extends ArgDeclarations = {}> extends AnalysisTe
    * A template that exists outside this app (applied by someone else), referred to by its
    * declared name. Declare its arguments so use sites are checked the same way.
    */
-  public static fromName<A extends ArgDeclarations = {}>(scope: Construct, id: string, props: ExternalAnalysisTemplateProps<A>): IAnalysisTemplate<A> {
+  public static fromName<A extends ArgDeclarations = {}>(
+    scope: Construct,
+    id: string,
+    props: ExternalAnalysisTemplateProps<A>,
+  ): IAnalysisTemplate<A> {
     return new ExternalAnalysisTemplate<A>(scope, id, props);
   }
 
@@ -420,7 +524,10 @@ export interface ExternalAnalysisTemplateProps<A extends ArgDeclarations> {
 }
 
 /** A template applied outside this app. Emits nothing; its metrics are not known here. */
-export class ExternalAnalysisTemplate<A extends ArgDeclarations = {}> extends Construct implements IAnalysisTemplate<A> {
+export class ExternalAnalysisTemplate<A extends ArgDeclarations = {}>
+  extends Construct
+  implements IAnalysisTemplate<A>
+{
   public readonly templateName: string;
   public readonly clusterScope: boolean;
   public readonly args: A;
@@ -460,7 +567,11 @@ export function isAnalysisTemplate(x: unknown): x is IAnalysisTemplate {
  * promotion analysis) and renders Argo's `templates` and `args`.
  * @internal
  */
-export function renderAnalysisUses(scope: IConstruct, prop: string, uses: readonly AnalysisUse[]): {
+export function renderAnalysisUses(
+  scope: IConstruct,
+  prop: string,
+  uses: readonly AnalysisUse[],
+): {
   templates: Array<{ templateName: string; clusterScope?: boolean }>;
   args?: Array<{ name: string; value: string }>;
 } {
@@ -469,37 +580,69 @@ export function renderAnalysisUses(scope: IConstruct, prop: string, uses: readon
   const names = new Set<string>();
   const templates = uses.map((use, i) => {
     if (!(use instanceof AnalysisUse) || !isAnalysisTemplate(use.template)) {
-      invalidProp(scope, `${prop}[${i}]`, use, 'must be an analysis template construct (or AnalysisTemplate.fromName for one declared elsewhere), never a plain name');
+      invalidProp(
+        scope,
+        `${prop}[${i}]`,
+        use,
+        'must be an analysis template construct (or AnalysisTemplate.fromName for one declared elsewhere), never a plain name',
+      );
     }
     const t = use.template;
     const key = `${t.clusterScope}/${t.templateName}`;
     if (names.has(key)) invalidProp(scope, `${prop}[${i}]`, t.templateName, 'is already run by this analysis');
     names.add(key);
     if (Chart.of(t) !== Chart.of(scope) && !t.clusterScope && Chart.of(t).namespace !== Chart.of(scope).namespace) {
-      invalidProp(scope, `${prop}[${i}]`, t, `is in namespace ${Chart.of(t).namespace ?? 'default'} but the Rollout in ${Chart.of(scope).namespace ?? 'default'}; a Rollout finds AnalysisTemplates only in its own namespace (use a ClusterAnalysisTemplate)`);
+      invalidProp(
+        scope,
+        `${prop}[${i}]`,
+        t,
+        `is in namespace ${Chart.of(t).namespace ?? 'default'} but the Rollout in ${Chart.of(scope).namespace ?? 'default'}; a Rollout finds AnalysisTemplates only in its own namespace (use a ClusterAnalysisTemplate)`,
+      );
     }
-    if (!isPlainObject(use.args)) invalidProp(scope, `${prop}[${i}].args`, use.args, 'must be an object of argument names to string values');
+    if (!isPlainObject(use.args))
+      invalidProp(scope, `${prop}[${i}].args`, use.args, 'must be an object of argument names to string values');
     checkPlainData(scope, `${prop}[${i}].args`, use.args);
     for (const [name, value] of Object.entries(use.args)) {
       const at = `${prop}[${i}].args.${name}`;
       if (!(name in t.args)) {
-        invalidProp(scope, at, value, `is not an argument of ${t.node.path} (declared: ${Object.keys(t.args).join(', ') || 'none'})`);
+        invalidProp(
+          scope,
+          at,
+          value,
+          `is not an argument of ${t.node.path} (declared: ${Object.keys(t.args).join(', ') || 'none'})`,
+        );
       }
       if (typeof value !== 'string') invalidProp(scope, at, value, 'must be a string');
       const secret = t.args[name].fromSecret;
-      if (secret) invalidProp(scope, at, value, `must be left out: ${t.node.path} reads it from Secret ${secret.name} (key ${secret.key}), and a value here would replace the Secret with plain text`);
+      if (secret)
+        invalidProp(
+          scope,
+          at,
+          value,
+          `must be left out: ${t.node.path} reads it from Secret ${secret.name} (key ${secret.key}), and a value here would replace the Secret with plain text`,
+        );
       const problem = argumentValueProblem(t.metrics ?? [], name, value);
       if (problem) invalidProp(scope, at, value, `${problem} (template ${t.node.path})`);
       const earlier = merged.get(name);
       // Argo passes one args list to every template of an analysis.
       if (earlier !== undefined && earlier !== value) {
-        invalidProp(scope, at, value, `conflicts with ${JSON.stringify(earlier)} given to another template of this analysis: Argo passes one value per name to all of them`);
+        invalidProp(
+          scope,
+          at,
+          value,
+          `conflicts with ${JSON.stringify(earlier)} given to another template of this analysis: Argo passes one value per name to all of them`,
+        );
       }
       merged.set(name, value);
     }
     for (const [name, decl] of Object.entries(t.args)) {
       if (decl.default === undefined && decl.fromSecret === undefined && use.args[name] === undefined) {
-        invalidProp(scope, `${prop}[${i}].args.${name}`, undefined, `must be given: ${t.node.path} declares it without a default`);
+        invalidProp(
+          scope,
+          `${prop}[${i}].args.${name}`,
+          undefined,
+          `must be given: ${t.node.path} declares it without a default`,
+        );
       }
     }
     // Every query is parsed again with this use's values: they may make it invalid (an empty range, say).
@@ -509,13 +652,22 @@ export function renderAnalysisUses(scope: IConstruct, prop: string, uses: readon
       if (filled === undefined) continue;
       try {
         const { type } = parsePromQL(filled);
-        if (type !== 'scalar' && type !== 'vector') throw new PromQLError(`returns a ${type}, which Argo's Prometheus provider cannot evaluate`, 0);
+        if (type !== 'scalar' && type !== 'vector')
+          throw new PromQLError(`returns a ${type}, which Argo's Prometheus provider cannot evaluate`, 0);
         if (metric.conditionShape && metric.conditionShape !== 'any' && metric.conditionShape !== type) {
-          throw new PromQLError(`returns ${type === 'scalar' ? 'a scalar' : 'an instant vector'}, but its condition is written for a ${metric.conditionShape} result`, 0);
+          throw new PromQLError(
+            `returns ${type === 'scalar' ? 'a scalar' : 'an instant vector'}, but its condition is written for a ${metric.conditionShape} result`,
+            0,
+          );
         }
       } catch (e) {
         if (!(e instanceof PromQLError)) throw e;
-        invalidProp(scope, `${prop}[${i}].args`, use.args, `make the query of metric "${metric.name}" in "${t.templateName}" unusable: ${e.message}`);
+        invalidProp(
+          scope,
+          `${prop}[${i}].args`,
+          use.args,
+          `make the query of metric "${metric.name}" in "${t.templateName}" unusable: ${e.message}`,
+        );
       }
     }
     return { templateName: t.templateName, clusterScope: t.clusterScope || undefined };

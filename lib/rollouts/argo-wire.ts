@@ -8,13 +8,19 @@ import { GO_DURATION_MAX_MS, wholeSeconds } from '../core/errors';
  * generated Argo Rollouts interfaces with `import type` only: loading the 1.6 MB generated
  * module at runtime would add seconds to every synth.
  */
-export type Wire<T> =
-  0 extends (1 & T) ? any
-    : T extends { readonly value: infer V } ? (Exclude<keyof T, 'value'> extends never ? V : WireObject<T>)
-      : T extends Date ? string
-        : T extends ReadonlyArray<infer U> ? Array<Wire<U>>
-          : T extends object ? WireObject<T>
-            : T;
+export type Wire<T> = 0 extends 1 & T
+  ? any
+  : T extends { readonly value: infer V }
+    ? Exclude<keyof T, 'value'> extends never
+      ? V
+      : WireObject<T>
+    : T extends Date
+      ? string
+      : T extends ReadonlyArray<infer U>
+        ? Array<Wire<U>>
+        : T extends object
+          ? WireObject<T>
+          : T;
 
 type WireObject<T> = { -readonly [K in keyof T]: Wire<T[K]> };
 
@@ -24,7 +30,13 @@ type WireObject<T> = { -readonly [K in keyof T]: Wire<T[K]> };
  * `maximumSeconds` defaults to the longest Go duration (2562047h); a pause, which Argo turns
  * into int32 seconds, passes `INT32_MAX`.
  */
-export function argoDuration(scope: IConstruct, prop: string, value: Duration, minimumSeconds = 1, maximumSeconds = Math.floor(GO_DURATION_MAX_MS / 1000)): string {
+export function argoDuration(
+  scope: IConstruct,
+  prop: string,
+  value: Duration,
+  minimumSeconds = 1,
+  maximumSeconds = Math.floor(GO_DURATION_MAX_MS / 1000),
+): string {
   const seconds = wholeSeconds(scope, prop, value, minimumSeconds, maximumSeconds);
   if (seconds > 0 && seconds % 3600 === 0) return `${seconds / 3600}h`;
   if (seconds > 0 && seconds % 60 === 0) return `${seconds / 60}m`;

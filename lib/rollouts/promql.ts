@@ -6,7 +6,10 @@ export type PromQLType = 'scalar' | 'vector' | 'matrix' | 'string';
 
 /** A query the PromQL grammar or its type rules refuse. */
 export class PromQLError extends Error {
-  constructor(message: string, /** Offset in the query where the problem starts. */ public readonly offset: number) {
+  constructor(
+    message: string,
+    /** Offset in the query where the problem starts. */ public readonly offset: number,
+  ) {
     super(message);
     this.name = 'PromQLError';
   }
@@ -16,18 +19,50 @@ export class PromQLError extends Error {
 const strictParser = parser.configure({ strict: true });
 
 const EXPRESSIONS = new Set([
-  'AggregateExpr', 'BinaryExpr', 'FunctionCall', 'MatrixSelector', 'NumberDurationLiteral', 'OffsetExpr', 'ParenExpr',
-  'StringLiteral', 'SubqueryExpr', 'UnaryExpr', 'VectorSelector', 'StepInvariantExpr', 'AnchoredExpr', 'SmoothedExpr',
+  'AggregateExpr',
+  'BinaryExpr',
+  'FunctionCall',
+  'MatrixSelector',
+  'NumberDurationLiteral',
+  'OffsetExpr',
+  'ParenExpr',
+  'StringLiteral',
+  'SubqueryExpr',
+  'UnaryExpr',
+  'VectorSelector',
+  'StepInvariantExpr',
+  'AnchoredExpr',
+  'SmoothedExpr',
 ]);
 const COMPARISONS = new Set(['Eql', 'Neq', 'Gtr', 'Gte', 'Lss', 'Lte']);
 const SET_OPERATORS = new Set(['And', 'Or', 'Unless']);
 const OPERATORS = new Set([...COMPARISONS, ...SET_OPERATORS, 'Pow', 'Mul', 'Div', 'Mod', 'Add', 'Sub', 'Atan2']);
 
 const RANGE_FUNCTIONS = [
-  'rate', 'irate', 'increase', 'delta', 'idelta', 'deriv', 'changes', 'resets', 'predict_linear', 'absent_over_time',
-  'present_over_time', 'avg_over_time', 'min_over_time', 'max_over_time', 'sum_over_time', 'count_over_time',
-  'quantile_over_time', 'stddev_over_time', 'stdvar_over_time', 'last_over_time', 'first_over_time', 'mad_over_time',
-  'holt_winters', 'double_exponential_smoothing',
+  'rate',
+  'irate',
+  'increase',
+  'delta',
+  'idelta',
+  'deriv',
+  'changes',
+  'resets',
+  'predict_linear',
+  'absent_over_time',
+  'present_over_time',
+  'avg_over_time',
+  'min_over_time',
+  'max_over_time',
+  'sum_over_time',
+  'count_over_time',
+  'quantile_over_time',
+  'stddev_over_time',
+  'stdvar_over_time',
+  'last_over_time',
+  'first_over_time',
+  'mad_over_time',
+  'holt_winters',
+  'double_exponential_smoothing',
 ];
 
 /** Return type of a function and the type of each argument we check (undefined: not checked). */
@@ -54,7 +89,10 @@ export function parsePromQL(query: string): { readonly type: PromQLType } {
     tree = strictParser.parse(query);
   } catch (e) {
     const offset = Number(/(\d+)/.exec((e as Error).message)?.[1] ?? 0);
-    throw new PromQLError(`has a syntax error at offset ${offset} (near ${JSON.stringify(query.slice(offset, offset + 20))})`, offset);
+    throw new PromQLError(
+      `has a syntax error at offset ${offset} (near ${JSON.stringify(query.slice(offset, offset + 20))})`,
+      offset,
+    );
   }
   const top = expressionChildren(tree.topNode);
   if (top.length !== 1) throw new PromQLError('must be a single expression', 0);
@@ -73,7 +111,11 @@ function typeOf(node: SyntaxNode, query: string): PromQLType {
   const text = (n: SyntaxNode) => query.slice(n.from, n.to);
   const expect = (n: SyntaxNode, want: PromQLType, where: string) => {
     const got = typeOf(n, query);
-    if (got !== want) throw new PromQLError(`${where} expects ${describe(want)} but ${JSON.stringify(text(n))} is ${describe(got)}`, n.from);
+    if (got !== want)
+      throw new PromQLError(
+        `${where} expects ${describe(want)} but ${JSON.stringify(text(n))} is ${describe(got)}`,
+        n.from,
+      );
   };
   switch (node.name) {
     case 'NumberDurationLiteral': {
@@ -84,17 +126,27 @@ function typeOf(node: SyntaxNode, query: string): PromQLType {
       }
       return 'scalar';
     }
-    case 'StringLiteral': return 'string';
-    case 'VectorSelector': return 'vector';
-    case 'MatrixSelector': case 'SubqueryExpr': {
+    case 'StringLiteral':
+      return 'string';
+    case 'VectorSelector':
+      return 'vector';
+    case 'MatrixSelector':
+    case 'SubqueryExpr': {
       // Prometheus refuses an empty range ("duration must be greater than 0").
       const range = node.getChild('DurationExpr') ?? node.getChild('NumberDurationLiteralInDurationContext');
-      if (range && /^(0+(\.0*)?(ms|s|m|h|d|w|y)?)+$/.test(text(range))) throw new PromQLError(`has an empty range ${text(range)}: a range must be greater than 0`, range.from);
+      if (range && /^(0+(\.0*)?(ms|s|m|h|d|w|y)?)+$/.test(text(range)))
+        throw new PromQLError(`has an empty range ${text(range)}: a range must be greater than 0`, range.from);
       // promtool refuses a range without a unit ("missing unit character in duration").
-      if (range && /^[0-9.e+]+$/i.test(text(range))) throw new PromQLError(`has a range without a unit: ${text(range)} (write e.g. 5m)`, range.from);
+      if (range && /^[0-9.e+]+$/i.test(text(range)))
+        throw new PromQLError(`has a range without a unit: ${text(range)} (write e.g. 5m)`, range.from);
       return 'matrix';
     }
-    case 'ParenExpr': case 'UnaryExpr': case 'OffsetExpr': case 'StepInvariantExpr': case 'AnchoredExpr': case 'SmoothedExpr':
+    case 'ParenExpr':
+    case 'UnaryExpr':
+    case 'OffsetExpr':
+    case 'StepInvariantExpr':
+    case 'AnchoredExpr':
+    case 'SmoothedExpr':
       return typeOf(expressionChildren(node)[0], query);
     case 'FunctionCall': {
       const name = text(node.getChild('FunctionIdentifier')!);
@@ -118,8 +170,15 @@ function typeOf(node: SyntaxNode, query: string): PromQLType {
       const lt = typeOf(left, query);
       const rt = typeOf(right, query);
       const opText = query.slice(left.to, right.from).trim();
-      for (const [side, t] of [[left, lt], [right, rt]] as const) {
-        if (t !== 'scalar' && t !== 'vector') throw new PromQLError(`operator "${opText}" needs scalars or instant vectors but ${JSON.stringify(text(side))} is ${describe(t)}`, side.from);
+      for (const [side, t] of [
+        [left, lt],
+        [right, rt],
+      ] as const) {
+        if (t !== 'scalar' && t !== 'vector')
+          throw new PromQLError(
+            `operator "${opText}" needs scalars or instant vectors but ${JSON.stringify(text(side))} is ${describe(t)}`,
+            side.from,
+          );
       }
       if (SET_OPERATORS.has(op) && (lt !== 'vector' || rt !== 'vector')) {
         throw new PromQLError(`set operator "${opText}" needs instant vectors on both sides`, node.from);
@@ -158,7 +217,10 @@ export interface ArgPlaceholder {
 /** Every argument placeholder of `query`, in order. */
 export function argPlaceholders(query: string): ArgPlaceholder[] {
   return [...query.matchAll(ARG_PLACEHOLDER)].map(m => ({
-    name: m[1], from: m.index!, to: m.index! + m[0].length, inString: insideString(query, m.index!),
+    name: m[1],
+    from: m.index!,
+    to: m.index! + m[0].length,
+    inString: insideString(query, m.index!),
   }));
 }
 
@@ -182,8 +244,27 @@ function insideString(text: string, offset: number): boolean {
 
 // Words that are operators or modifiers: as a lone value they would change what the query does.
 const PROMQL_KEYWORDS = new Set([
-  'and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'offset', 'bool', 'atan2',
-  'start', 'end', 'step', 'inf', 'nan', 'limitk', 'limit_ratio', 'smoothed', 'anchored',
+  'and',
+  'or',
+  'unless',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'offset',
+  'bool',
+  'atan2',
+  'start',
+  'end',
+  'step',
+  'inf',
+  'nan',
+  'limitk',
+  'limit_ratio',
+  'smoothed',
+  'anchored',
 ]);
 const NUMBER = /^[0-9]+(\.[0-9]+)?([eE][0-9]+)?$/;
 const DURATION = /^([0-9]+(ms|s|m|h|d|w|y))+$/;
@@ -203,7 +284,8 @@ export function argValueProblem(placeholder: ArgPlaceholder, value: string, wher
     }
     return undefined;
   }
-  const token = NUMBER.test(value) || DURATION.test(value) || (NAME.test(value) && !PROMQL_KEYWORDS.has(value.toLowerCase()));
+  const token =
+    NUMBER.test(value) || DURATION.test(value) || (NAME.test(value) && !PROMQL_KEYWORDS.has(value.toLowerCase()));
   if (!token) {
     return `stands outside any string literal of ${where}, so it must be one number (e.g. 0.05), duration (e.g. 5m) or name (e.g. http_requests_total) that is not a PromQL keyword: anything more could change the query's structure`;
   }
@@ -217,7 +299,8 @@ export function argValueProblem(placeholder: ArgPlaceholder, value: string, wher
 export function promqlStructure(query: string): string[] {
   const cursor = strictParser.parse(query).cursor();
   const names: string[] = [];
-  do names.push(cursor.name); while (cursor.next());
+  do names.push(cursor.name);
+  while (cursor.next());
   return names;
 }
 

@@ -6,8 +6,14 @@ import { checkDnsLabel, checkEnum, checkInt, wholeSeconds } from '../core/errors
 import { checkProps, PropShape } from '../core/props';
 
 const RESTART_RATE_SHAPE: PropShape = {
-  name: 'string', prometheusAddress: 'string!', namespace: 'string!', container: 'string!', window: Duration,
-  threshold: 'number!', initialDelay: Duration, onNoData: 'string',
+  name: 'string',
+  prometheusAddress: 'string!',
+  namespace: 'string!',
+  container: 'string!',
+  window: Duration,
+  threshold: 'number!',
+  initialDelay: Duration,
+  onNoData: 'string',
 };
 
 /** Props of a {@link RestartRateAnalysis}. */
@@ -68,12 +74,14 @@ export class RestartRateAnalysis extends AnalysisTemplate {
       query = restartRateQuery(props.namespace, props.container, window);
       return {
         name: props.name ?? 'restart-rate',
-        metrics: [{
-          name: 'restart-rate',
-          initialDelay: props.initialDelay ?? window,
-          condition: Condition.scalarBelow(props.threshold, { onNaN: props.onNoData }),
-          provider: MetricProvider.prometheus({ address: props.prometheusAddress, query }),
-        }],
+        metrics: [
+          {
+            name: 'restart-rate',
+            initialDelay: props.initialDelay ?? window,
+            condition: Condition.scalarBelow(props.threshold, { onNaN: props.onNoData }),
+            provider: MetricProvider.prometheus({ address: props.prometheusAddress, query }),
+          },
+        ],
       };
     };
     super(scope, id, { [BUILD_PROPS]: build } as unknown as AnalysisTemplateProps<{}>);

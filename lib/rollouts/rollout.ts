@@ -4,7 +4,18 @@ import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps }
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, Wire } from './argo-wire';
 import { CanaryStep } from './canary-step';
-import { checkDnsSubdomain, checkEnum, checkInt, checkLabelKey, checkLabelValue, checkPercent, INT32_MAX, invalidProp, problem, wholeSeconds } from '../core/errors';
+import {
+  checkDnsSubdomain,
+  checkEnum,
+  checkInt,
+  checkLabelKey,
+  checkLabelValue,
+  checkPercent,
+  INT32_MAX,
+  invalidProp,
+  problem,
+  wholeSeconds,
+} from '../core/errors';
 import { HostIngress } from '../workloads/host-ingress';
 import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkProps, PropShape } from '../core/props';
@@ -40,19 +51,29 @@ export class TrafficRouting {
   public static nginx(stableIngress: HostIngress, options: NginxRoutingOptions = {}): TrafficRouting {
     return new TrafficRouting('nginx', stableIngress, options);
   }
-  private constructor(public readonly router: 'nginx', public readonly stableIngress: HostIngress, private readonly options: NginxRoutingOptions) {}
+  private constructor(
+    public readonly router: 'nginx',
+    public readonly stableIngress: HostIngress,
+    private readonly options: NginxRoutingOptions,
+  ) {}
 
   /** @internal Checks the factory's arguments (with the Rollout's path) and renders the router. */
   public _render(scope: Construct, prop: string): Record<string, unknown> {
-    if (!(this.stableIngress instanceof HostIngress)) invalidProp(scope, `${prop}.stableIngress`, this.stableIngress, 'must be a HostIngress construct');
+    if (!(this.stableIngress instanceof HostIngress))
+      invalidProp(scope, `${prop}.stableIngress`, this.stableIngress, 'must be a HostIngress construct');
     checkProps(scope, this.options, { annotationPrefix: 'string', additionalIngressAnnotations: 'map' }, `${prop}.`);
     const prefix = this.options.annotationPrefix;
     if (prefix !== undefined) checkDnsSubdomain(scope, `${prop}.annotationPrefix`, prefix);
     const additional = this.options.additionalIngressAnnotations ?? {};
     for (const [key, value] of Object.entries(additional)) {
       // Argo writes each as `<prefix>/<key>` on the canary Ingress.
-      checkLabelKey(scope, `${prop}.additionalIngressAnnotations.${key}`, `${prefix ?? 'nginx.ingress.kubernetes.io'}/${key}`);
-      if (typeof value !== 'string') invalidProp(scope, `${prop}.additionalIngressAnnotations.${key}`, value, 'must be a string');
+      checkLabelKey(
+        scope,
+        `${prop}.additionalIngressAnnotations.${key}`,
+        `${prefix ?? 'nginx.ingress.kubernetes.io'}/${key}`,
+      );
+      if (typeof value !== 'string')
+        invalidProp(scope, `${prop}.additionalIngressAnnotations.${key}`, value, 'must be a string');
     }
     return {
       nginx: {
@@ -182,9 +203,11 @@ export class RolloutStrategy {
   public static blueGreen(options: BlueGreenStrategyOptions): RolloutStrategy {
     return new RolloutStrategy({ kind: 'blueGreen', options });
   }
-  private constructor(public readonly spec:
-  | { readonly kind: 'canary'; readonly options: CanaryStrategyOptions }
-  | { readonly kind: 'blueGreen'; readonly options: BlueGreenStrategyOptions }) {}
+  private constructor(
+    public readonly spec:
+      | { readonly kind: 'canary'; readonly options: CanaryStrategyOptions }
+      | { readonly kind: 'blueGreen'; readonly options: BlueGreenStrategyOptions },
+  ) {}
 }
 
 /** What became of one `setWeight` step without traffic routing. */
@@ -212,7 +235,11 @@ export interface EffectiveWeight {
  * At a tie whose larger canary would leave no stable pod and with no surge (95% of 10, 90% of 5,
  * 75% of 2, ...) Argo finds no candidate and falls back to 0 canary pods: see {@link argoCanarySplit}.
  */
-export function approximateCanaryPods(replicas: number, weight: number, maxSurgePods: number): { canary: number; stable: number } {
+export function approximateCanaryPods(
+  replicas: number,
+  weight: number,
+  maxSurgePods: number,
+): { canary: number; stable: number } {
   const { canary, stable } = argoCanarySplit(replicas, weight, maxSurgePods);
   return { canary, stable };
 }
@@ -221,7 +248,11 @@ export function approximateCanaryPods(replicas: number, weight: number, maxSurge
  * {@link approximateCanaryPods}, and whether the result is Argo's fallback ("should not get here"
  * in its code): no candidate was left, so the canary runs no pod whatever the weight.
  */
-export function argoCanarySplit(replicas: number, weight: number, maxSurgePods: number): { canary: number; stable: number; fallback: boolean } {
+export function argoCanarySplit(
+  replicas: number,
+  weight: number,
+  maxSurgePods: number,
+): { canary: number; stable: number; fallback: boolean } {
   if (replicas === 0) return { canary: 0, stable: 0, fallback: false };
   // Go: int32(math.Ceil(float64(specReplicas*desiredWeight) / float64(maxWeight))).
   const ceil = Math.ceil((replicas * weight) / 100);
@@ -304,35 +335,81 @@ export interface RolloutProps extends Partial<ContainerOptions> {
   readonly revisionHistoryLimit?: number;
 }
 
-
 const ROLLOUT_SHAPE: PropShape = {
   ...CONTAINER_OPTIONS_SHAPE,
-  app: 'string', labelKeys: LABEL_KEYS_SHAPE, name: 'string', replicas: 'number', workloadRef: 'construct',
-  workloadScaleDown: 'string', strategy: RolloutStrategy, minReady: Duration, progressDeadline: Duration,
-  progressDeadlineAbort: 'boolean', revisionHistoryLimit: 'number',
+  app: 'string',
+  labelKeys: LABEL_KEYS_SHAPE,
+  name: 'string',
+  replicas: 'number',
+  workloadRef: 'construct',
+  workloadScaleDown: 'string',
+  strategy: RolloutStrategy,
+  minReady: Duration,
+  progressDeadline: Duration,
+  progressDeadlineAbort: 'boolean',
+  revisionHistoryLimit: 'number',
 };
 const ANALYSIS_SHAPE: PropShape = { uses: 'array!', startingStep: 'number' };
 const CANARY_SHAPE: PropShape = {
-  steps: 'array', canaryService: VersionedService, stableService: VersionedService, trafficRouting: TrafficRouting,
-  analysis: ANALYSIS_SHAPE, maxSurge: IntOrPercent, maxUnavailable: IntOrPercent, dynamicStableScale: 'boolean',
-  scaleDownDelay: Duration, abortScaleDownDelay: Duration,
+  steps: 'array',
+  canaryService: VersionedService,
+  stableService: VersionedService,
+  trafficRouting: TrafficRouting,
+  analysis: ANALYSIS_SHAPE,
+  maxSurge: IntOrPercent,
+  maxUnavailable: IntOrPercent,
+  dynamicStableScale: 'boolean',
+  scaleDownDelay: Duration,
+  abortScaleDownDelay: Duration,
 };
 const BLUE_GREEN_SHAPE: PropShape = {
-  activeService: 'construct!', previewService: VersionedService, autoPromotionEnabled: 'boolean', autoPromotionDelay: Duration,
-  prePromotionAnalysis: 'array', postPromotionAnalysis: 'array', previewReplicaCount: 'number', scaleDownDelay: Duration,
+  activeService: 'construct!',
+  previewService: VersionedService,
+  autoPromotionEnabled: 'boolean',
+  autoPromotionDelay: Duration,
+  prePromotionAnalysis: 'array',
+  postPromotionAnalysis: 'array',
+  previewReplicaCount: 'number',
+  scaleDownDelay: Duration,
 };
 
 /** A Rollout's identity taken from the Deployment whose pods it takes over. */
 function identifyFromRef(scope: Construct, props: RolloutProps, ref: TrackDeployment): PodWorkloadIdentity {
-  if (!(ref instanceof TrackDeployment)) invalidProp(scope, 'workloadRef', ref, 'must be a StableDeployment or CanaryDeployment construct');
-  if (props.image !== undefined) invalidProp(scope, 'image', props.image, `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
-  const own = Object.keys(CONTAINER_OPTIONS_SHAPE).find(k => k !== 'image' && (props as Record<string, unknown>)[k] !== undefined);
-  if (own) invalidProp(scope, own, (props as Record<string, unknown>)[own], `must be unset with workloadRef: the pod template comes from ${ref.node.path}`);
-  if (props.labelKeys !== undefined) invalidProp(scope, 'labelKeys', props.labelKeys, `must be unset with workloadRef: the label keys are ${ref.node.path}'s`);
-  if (props.app !== undefined && props.app !== ref.app) invalidProp(scope, 'app', props.app, `must be the workloadRef's app ("${ref.app}")`);
-  if (props.workloadScaleDown !== undefined) checkEnum(scope, 'workloadScaleDown', props.workloadScaleDown, ['never', 'onsuccess', 'progressively']);
+  if (!(ref instanceof TrackDeployment))
+    invalidProp(scope, 'workloadRef', ref, 'must be a StableDeployment or CanaryDeployment construct');
+  if (props.image !== undefined)
+    invalidProp(
+      scope,
+      'image',
+      props.image,
+      `must be unset with workloadRef: the pod template comes from ${ref.node.path}`,
+    );
+  const own = Object.keys(CONTAINER_OPTIONS_SHAPE).find(
+    k => k !== 'image' && (props as Record<string, unknown>)[k] !== undefined,
+  );
+  if (own)
+    invalidProp(
+      scope,
+      own,
+      (props as Record<string, unknown>)[own],
+      `must be unset with workloadRef: the pod template comes from ${ref.node.path}`,
+    );
+  if (props.labelKeys !== undefined)
+    invalidProp(
+      scope,
+      'labelKeys',
+      props.labelKeys,
+      `must be unset with workloadRef: the label keys are ${ref.node.path}'s`,
+    );
+  if (props.app !== undefined && props.app !== ref.app)
+    invalidProp(scope, 'app', props.app, `must be the workloadRef's app ("${ref.app}")`);
+  if (props.workloadScaleDown !== undefined)
+    checkEnum(scope, 'workloadScaleDown', props.workloadScaleDown, ['never', 'onsuccess', 'progressively']);
   if ((props.workloadScaleDown ?? 'never') === 'never') {
-    addWarning(scope, `${ref.node.path} keeps its pods next to the Rollout's (workloadScaleDown 'never'): scale it to 0 or set workloadScaleDown`);
+    addWarning(
+      scope,
+      `${ref.node.path} keeps its pods next to the Rollout's (workloadScaleDown 'never'): scale it to 0 or set workloadScaleDown`,
+    );
   }
   const { app, labelKeys, version, selectorLabels } = ref;
   return { app, labelKeys, name: props.name ?? app, version, container: ref.containerOptions, selectorLabels };
@@ -340,13 +417,26 @@ function identifyFromRef(scope: Construct, props: RolloutProps, ref: TrackDeploy
 
 /** The identity of a Rollout that owns its pod template. The name is checked after the template. */
 function identifyOwn(scope: Construct, props: RolloutProps): PodWorkloadIdentity {
-  if (props.image === undefined) invalidProp(scope, 'image', undefined, 'must be given, or set workloadRef to take the pod template from a Deployment');
-  if (props.workloadScaleDown !== undefined) invalidProp(scope, 'workloadScaleDown', props.workloadScaleDown, 'only applies with workloadRef');
+  if (props.image === undefined)
+    invalidProp(
+      scope,
+      'image',
+      undefined,
+      'must be given, or set workloadRef to take the pod template from a Deployment',
+    );
+  if (props.workloadScaleDown !== undefined)
+    invalidProp(scope, 'workloadScaleDown', props.workloadScaleDown, 'only applies with workloadRef');
   if (props.app === undefined) invalidProp(scope, 'app', undefined, 'must be given (the app identity label)');
   const app = props.app;
   checkLabelValue(scope, 'app', app);
   const labelKeys = resolveLabelKeys(scope, props.labelKeys);
-  return { app, labelKeys, name: props.name ?? app, version: resolveVersion(scope, props as ContainerOptions), container: props };
+  return {
+    app,
+    labelKeys,
+    name: props.name ?? app,
+    version: resolveVersion(scope, props as ContainerOptions),
+    container: props,
+  };
 }
 
 /** apiVersion and kind of an Argo Rollout, which an autoscaler targets. */
@@ -371,10 +461,12 @@ export class Rollout extends PodWorkload {
 
   constructor(scope: Construct, id: string, props: RolloutProps) {
     super(scope, id, {
-      props, shape: ROLLOUT_SHAPE, kind: ROLLOUT_KIND, track: 'stable',
-      identify: self => (props.workloadRef !== undefined
-        ? identifyFromRef(self, props, props.workloadRef)
-        : identifyOwn(self, props)),
+      props,
+      shape: ROLLOUT_SHAPE,
+      kind: ROLLOUT_KIND,
+      track: 'stable',
+      identify: self =>
+        props.workloadRef !== undefined ? identifyFromRef(self, props, props.workloadRef) : identifyOwn(self, props),
     });
     const ref = props.workloadRef;
     const template = ref ? undefined : this.podTemplate(props as ContainerOptions);
@@ -392,7 +484,9 @@ export class Rollout extends PodWorkload {
       ...timing,
       progressDeadlineAbort: props.progressDeadlineAbort,
       template,
-      workloadRef: ref ? { apiVersion: 'apps/v1', kind: 'Deployment', name: ref.name, scaleDown: props.workloadScaleDown } : undefined,
+      workloadRef: ref
+        ? { apiVersion: 'apps/v1', kind: 'Deployment', name: ref.name, scaleDown: props.workloadScaleDown }
+        : undefined,
       strategy: this.renderedStrategy,
     }));
   }
@@ -418,7 +512,15 @@ export class Rollout extends PodWorkload {
     return (s.options.steps ?? []).flatMap((step, i) => {
       if (step.action.kind !== 'setWeight') return [];
       const { canary, stable } = approximateCanaryPods(replicas, step.action.weight, surgePods);
-      return [{ step: i, requested: step.action.weight, canaryPods: canary, stablePods: stable, effective: percentOf(canary, canary + stable) }];
+      return [
+        {
+          step: i,
+          requested: step.action.weight,
+          canaryPods: canary,
+          stablePods: stable,
+          effective: percentOf(canary, canary + stable),
+        },
+      ];
     });
   }
 
@@ -434,11 +536,19 @@ export class Rollout extends PodWorkload {
    * Rollout and so can only be made after it. Checks the strategy at once.
    */
   public setStrategy(strategy: RolloutStrategy): void {
-    if (!(strategy instanceof RolloutStrategy)) invalidProp(this, 'strategy', strategy, 'must be made with RolloutStrategy.canary() or RolloutStrategy.blueGreen()');
-    if (this.strategyValue !== undefined) invalidProp(this, 'strategy', strategy.spec.kind, 'is already set; a Rollout has one strategy');
-    this.renderedStrategy = strategy.spec.kind === 'canary'
-      ? { canary: this.renderCanary(strategy.spec.options) }
-      : { blueGreen: this.renderBlueGreen(strategy.spec.options) };
+    if (!(strategy instanceof RolloutStrategy))
+      invalidProp(
+        this,
+        'strategy',
+        strategy,
+        'must be made with RolloutStrategy.canary() or RolloutStrategy.blueGreen()',
+      );
+    if (this.strategyValue !== undefined)
+      invalidProp(this, 'strategy', strategy.spec.kind, 'is already set; a Rollout has one strategy');
+    this.renderedStrategy =
+      strategy.spec.kind === 'canary'
+        ? { canary: this.renderCanary(strategy.spec.options) }
+        : { blueGreen: this.renderBlueGreen(strategy.spec.options) };
     this.strategyValue = strategy;
   }
 
@@ -448,7 +558,14 @@ export class Rollout extends PodWorkload {
 
   private validate(): string[] {
     const problems: string[] = [];
-    if (!this.strategyValue) problems.push(problem('strategy', undefined, 'must be set (props.strategy or setStrategy): RolloutStrategy.canary() or RolloutStrategy.blueGreen()'));
+    if (!this.strategyValue)
+      problems.push(
+        problem(
+          'strategy',
+          undefined,
+          'must be set (props.strategy or setStrategy): RolloutStrategy.canary() or RolloutStrategy.blueGreen()',
+        ),
+      );
     const range = this.autoscalingRange;
     if (range) {
       // Without a router the weights are pod shares of whatever count the autoscaler picks.
@@ -457,28 +574,46 @@ export class Rollout extends PodWorkload {
       const atMax = this.weightsAt(max) ?? [];
       const moving = atMin.filter((w, i) => w.effective !== w.requested || atMax[i].effective !== w.requested);
       if (moving.length) {
-        addWarning(this, `without traffic routing the canary weights are pod shares of the autoscaled count (${min}..${max} pods): `
-          + moving.map(w => `setWeight ${w.requested} is ${w.effective}% at ${min} and ${atMax[atMin.indexOf(w)].effective}% at ${max}`).join('; '));
+        addWarning(
+          this,
+          `without traffic routing the canary weights are pod shares of the autoscaled count (${min}..${max} pods): ` +
+            moving
+              .map(
+                w =>
+                  `setWeight ${w.requested} is ${w.effective}% at ${min} and ${atMax[atMin.indexOf(w)].effective}% at ${max}`,
+              )
+              .join('; '),
+        );
       }
     }
     for (const w of this.effectiveWeights ?? []) {
       const surgePods = this.surgePods(this.replicas!);
       if (argoCanarySplit(this.replicas!, w.requested, surgePods).fallback) {
         // Argo finds no split at this tie and runs no canary pod at all: the step would silently test nothing.
-        problems.push(problem(`strategy.steps[${w.step}].setWeight`, w.requested, `runs 0 canary pods of ${this.replicas} without traffic routing and without surge: `
-          + `Argo's approximation finds no split at this tie (${this.replicas} x ${w.requested}% = ${(this.replicas! * w.requested) / 100} pods) and falls back to none; `
-          + 'pick another weight, allow maxSurge, change replicas, or use traffic routing'));
+        problems.push(
+          problem(
+            `strategy.steps[${w.step}].setWeight`,
+            w.requested,
+            `runs 0 canary pods of ${this.replicas} without traffic routing and without surge: ` +
+              `Argo's approximation finds no split at this tie (${this.replicas} x ${w.requested}% = ${(this.replicas! * w.requested) / 100} pods) and falls back to none; ` +
+              'pick another weight, allow maxSurge, change replicas, or use traffic routing',
+          ),
+        );
         continue;
       }
       if (w.effective !== w.requested) {
-        addWarning(this, `step ${w.step} setWeight ${w.requested} runs ${w.canaryPods} canary and ${w.stablePods} stable pods without traffic routing: ${w.effective}% of the pods, not ${w.requested}%`);
+        addWarning(
+          this,
+          `step ${w.step} setWeight ${w.requested} runs ${w.canaryPods} canary and ${w.stablePods} stable pods without traffic routing: ${w.effective}% of the pods, not ${w.requested}%`,
+        );
       }
     }
     return problems;
   }
 
   private checkServes(prop: string, service: VersionedService): void {
-    if (!(service instanceof VersionedService)) invalidProp(this, prop, service, 'must be a VersionedService construct');
+    if (!(service instanceof VersionedService))
+      invalidProp(this, prop, service, 'must be a VersionedService construct');
     if (!service.workloads.includes(this)) {
       invalidProp(this, prop, service, 'must be a VersionedService that serves this Rollout (serves: rollout)');
     }
@@ -490,19 +625,43 @@ export class Rollout extends PodWorkload {
     const renderedRouting = routing?._render(this, 'strategy.trafficRouting');
     if (o.canaryService) this.checkServes('strategy.canaryService', o.canaryService);
     if (o.stableService) this.checkServes('strategy.stableService', o.stableService);
-    if (o.canaryService && o.stableService && (o.canaryService === o.stableService || o.canaryService.name === o.stableService.name)) {
-      invalidProp(this, 'strategy.canaryService', o.canaryService.name, `must differ from stableService (${o.stableService.node.path}): Argo points each at one set of pods`);
+    if (
+      o.canaryService &&
+      o.stableService &&
+      (o.canaryService === o.stableService || o.canaryService.name === o.stableService.name)
+    ) {
+      invalidProp(
+        this,
+        'strategy.canaryService',
+        o.canaryService.name,
+        `must differ from stableService (${o.stableService.node.path}): Argo points each at one set of pods`,
+      );
     }
     if (routing) {
       if (!o.canaryService || !o.stableService) {
-        invalidProp(this, o.canaryService ? 'strategy.stableService' : 'strategy.canaryService', undefined, 'must be set with traffic routing: the router splits traffic between the two Services');
+        invalidProp(
+          this,
+          o.canaryService ? 'strategy.stableService' : 'strategy.canaryService',
+          undefined,
+          'must be set with traffic routing: the router splits traffic between the two Services',
+        );
       }
       if (!routing.stableIngress.routes.some(r => r.service === o.stableService)) {
-        invalidProp(this, 'strategy.trafficRouting', routing.stableIngress, `must route to the stableService ${o.stableService.name}: Argo copies the stable Ingress and swaps that backend for the canaryService`);
+        invalidProp(
+          this,
+          'strategy.trafficRouting',
+          routing.stableIngress,
+          `must route to the stableService ${o.stableService.name}: Argo copies the stable Ingress and swaps that backend for the canaryService`,
+        );
       }
     }
     const withoutRouting = (prop: string, value: unknown) =>
-      invalidProp(this, prop, value, 'needs traffic routing: without a router Argo splits by pod counts and refuses the Rollout');
+      invalidProp(
+        this,
+        prop,
+        value,
+        'needs traffic routing: without a router Argo splits by pod counts and refuses the Rollout',
+      );
     const scaleDownDelaySeconds = wholeSeconds(this, 'strategy.scaleDownDelay', o.scaleDownDelay);
     const abortScaleDownDelaySeconds = wholeSeconds(this, 'strategy.abortScaleDownDelay', o.abortScaleDownDelay);
     if (!routing) {
@@ -511,12 +670,22 @@ export class Rollout extends PodWorkload {
       if (o.abortScaleDownDelay) withoutRouting('strategy.abortScaleDownDelay', `${abortScaleDownDelaySeconds}s`);
     } else if (o.dynamicStableScale && o.scaleDownDelay) {
       // Argo: "Canary dynamicStableScale cannot be used with scaleDownDelaySeconds", whatever the router.
-      invalidProp(this, 'strategy.dynamicStableScale', true, `cannot be combined with scaleDownDelay (${scaleDownDelaySeconds}s): Argo refuses the pair; with dynamicStableScale the stable pods scale down as traffic leaves them`);
+      invalidProp(
+        this,
+        'strategy.dynamicStableScale',
+        true,
+        `cannot be combined with scaleDownDelay (${scaleDownDelaySeconds}s): Argo refuses the pair; with dynamicStableScale the stable pods scale down as traffic leaves them`,
+      );
     }
     const maxSurge = o.maxSurge?._render(this, 'strategy.maxSurge');
     const maxUnavailable = o.maxUnavailable?._render(this, 'strategy.maxUnavailable');
     if ((o.maxSurge ?? IntOrPercent.percent(25)).isZero && (o.maxUnavailable ?? IntOrPercent.percent(25)).isZero) {
-      invalidProp(this, 'strategy.maxUnavailable', maxUnavailable, 'must be above 0 when maxSurge is 0, or the update can never make progress');
+      invalidProp(
+        this,
+        'strategy.maxUnavailable',
+        maxUnavailable,
+        'must be above 0 when maxSurge is 0, or the update can never make progress',
+      );
     }
 
     const steps = o.steps ?? [];
@@ -526,7 +695,8 @@ export class Rollout extends PodWorkload {
     let analysis: Record<string, unknown> | undefined;
     if (o.analysis) {
       const startingStep = o.analysis.startingStep;
-      if (startingStep !== undefined) checkInt(this, 'strategy.analysis.startingStep', startingStep, 0, Math.max(steps.length - 1, 0));
+      if (startingStep !== undefined)
+        checkInt(this, 'strategy.analysis.startingStep', startingStep, 0, Math.max(steps.length - 1, 0));
       analysis = { ...renderAnalysisUses(this, 'strategy.analysis.uses', o.analysis.uses), startingStep };
     }
     return {
@@ -543,9 +713,18 @@ export class Rollout extends PodWorkload {
     };
   }
 
-  private renderStep(prop: string, step: CanaryStep, routing: TrafficRouting | undefined): Wire<RolloutSpecStrategyCanarySteps> {
+  private renderStep(
+    prop: string,
+    step: CanaryStep,
+    routing: TrafficRouting | undefined,
+  ): Wire<RolloutSpecStrategyCanarySteps> {
     if (!(step instanceof CanaryStep)) {
-      invalidProp(this, prop, step, 'must be one CanaryStep (CanaryStep.setWeight, .pause, .analysis, .setCanaryScale): each step has exactly one action');
+      invalidProp(
+        this,
+        prop,
+        step,
+        'must be one CanaryStep (CanaryStep.setWeight, .pause, .analysis, .setCanaryScale): each step has exactly one action',
+      );
     }
     const a = step.action;
     switch (a.kind) {
@@ -554,28 +733,56 @@ export class Rollout extends PodWorkload {
         return { setWeight: a.weight };
       case 'pause':
         // Argo reads a pause as int32 seconds; zero is a valid pause that ends at once.
-        return { pause: a.duration !== undefined ? { duration: argoDuration(this, `${prop}.pause.duration`, a.duration, 0, INT32_MAX) } : {} };
+        return {
+          pause:
+            a.duration !== undefined
+              ? { duration: argoDuration(this, `${prop}.pause.duration`, a.duration, 0, INT32_MAX) }
+              : {},
+        };
       case 'analysis': {
         const rendered = renderAnalysisUses(this, `${prop}.analysis`, a.uses);
         this.checkFinite(`${prop}.analysis`, a.uses);
         return { analysis: rendered };
       }
       case 'setCanaryScale': {
-        if (!routing) invalidProp(this, `${prop}.setCanaryScale`, a.scale, 'needs traffic routing: without a router the canary scale is the weight');
+        if (!routing)
+          invalidProp(
+            this,
+            `${prop}.setCanaryScale`,
+            a.scale,
+            'needs traffic routing: without a router the canary scale is the weight',
+          );
         const s = a.scale;
-        checkProps(this, s, { replicas: 'number', weight: 'number', matchTrafficWeight: 'boolean' }, `${prop}.setCanaryScale.`);
+        checkProps(
+          this,
+          s,
+          { replicas: 'number', weight: 'number', matchTrafficWeight: 'boolean' },
+          `${prop}.setCanaryScale.`,
+        );
         const given = (['replicas', 'weight', 'matchTrafficWeight'] as const).filter(k => s[k] !== undefined);
-        if (given.length !== 1) invalidProp(this, `${prop}.setCanaryScale`, s, 'must set exactly one of replicas, weight, matchTrafficWeight');
+        if (given.length !== 1)
+          invalidProp(
+            this,
+            `${prop}.setCanaryScale`,
+            s,
+            'must set exactly one of replicas, weight, matchTrafficWeight',
+          );
         if (s.replicas !== undefined) checkInt(this, `${prop}.setCanaryScale.replicas`, s.replicas, 0);
         if (s.weight !== undefined) checkPercent(this, `${prop}.setCanaryScale.weight`, s.weight);
-        if (s.matchTrafficWeight !== undefined && (s.matchTrafficWeight as unknown) !== true) invalidProp(this, `${prop}.setCanaryScale.matchTrafficWeight`, s.matchTrafficWeight, 'must be true');
+        if (s.matchTrafficWeight !== undefined && (s.matchTrafficWeight as unknown) !== true)
+          invalidProp(this, `${prop}.setCanaryScale.matchTrafficWeight`, s.matchTrafficWeight, 'must be true');
         return { setCanaryScale: { replicas: s.replicas, weight: s.weight, matchTrafficWeight: s.matchTrafficWeight } };
       }
       case 'setHeaderRoute':
       case 'setMirrorRoute':
-        return invalidProp(this, `${prop}.${a.kind}`, a.route, routing
-          ? `cannot be done by the ${routing.router} router: Argo manages header and mirror routes only with Istio, ALB or Apisix (use HostIngress's NginxCanary.header for a fixed header split)`
-          : 'needs traffic routing with managed routes (Istio, ALB or Apisix)');
+        return invalidProp(
+          this,
+          `${prop}.${a.kind}`,
+          a.route,
+          routing
+            ? `cannot be done by the ${routing.router} router: Argo manages header and mirror routes only with Istio, ALB or Apisix (use HostIngress's NginxCanary.header for a fixed header split)`
+            : 'needs traffic routing with managed routes (Istio, ALB or Apisix)',
+        );
       default:
         return invalidProp(this, prop, step, 'has an unknown action');
     }
@@ -586,7 +793,12 @@ export class Rollout extends PodWorkload {
     for (const use of uses) {
       for (const m of use.template.metrics ?? []) {
         if (m.hasInterval && m.count === undefined) {
-          invalidProp(this, prop, `${use.template.templateName}/${m.name}`, 'has an interval but no count, so it measures forever and the step never completes; set count, or run it as background analysis');
+          invalidProp(
+            this,
+            prop,
+            `${use.template.templateName}/${m.name}`,
+            'has an interval but no count, so it measures forever and the step never completes; set count, or run it as background analysis',
+          );
         }
       }
     }
@@ -599,21 +811,34 @@ export class Rollout extends PodWorkload {
       if (!(step instanceof CanaryStep)) return;
       const a = step.action;
       if (a.kind === 'setWeight') {
-        if (a.weight < lastWeight) addWarning(this, `step ${i} setWeight ${a.weight} lowers the canary weight from ${lastWeight}: traffic moves back to stable mid-rollout`);
+        if (a.weight < lastWeight)
+          addWarning(
+            this,
+            `step ${i} setWeight ${a.weight} lowers the canary weight from ${lastWeight}: traffic moves back to stable mid-rollout`,
+          );
         lastWeight = a.weight;
       } else if (a.kind === 'pause') {
         pausedBefore = true;
       } else if (a.kind === 'analysis' && !pausedBefore) {
-        const undelayed = a.uses.flatMap(u => (u.template.metrics ?? [{ name: '(external)', initialDelaySeconds: undefined }])
-          .filter(m => !m.initialDelaySeconds).map(m => `${u.template.templateName}/${m.name}`));
+        const undelayed = a.uses.flatMap(u =>
+          (u.template.metrics ?? [{ name: '(external)', initialDelaySeconds: undefined }])
+            .filter(m => !m.initialDelaySeconds)
+            .map(m => `${u.template.templateName}/${m.name}`),
+        );
         if (undelayed.length) {
-          addWarning(this, `step ${i} runs analysis before any pause, and ${undelayed.join(', ')} has no initialDelay: the first measurement sees almost no data from the new pods`);
+          addWarning(
+            this,
+            `step ${i} runs analysis before any pause, and ${undelayed.join(', ')} has no initialDelay: the first measurement sees almost no data from the new pods`,
+          );
         }
       }
     });
     const last = steps[steps.length - 1];
     if (last instanceof CanaryStep && last.action.kind === 'setWeight' && last.action.weight !== 100) {
-      addWarning(this, `the last step sets weight ${last.action.weight} and nothing checks it: Argo then goes straight to 100%; end with setWeight(100), a pause or an analysis`);
+      addWarning(
+        this,
+        `the last step sets weight ${last.action.weight} and nothing checks it: Argo then goes straight to 100%; end with setWeight(100), a pause or an analysis`,
+      );
     }
   }
 
@@ -623,11 +848,21 @@ export class Rollout extends PodWorkload {
     if (o.previewService) {
       this.checkServes('strategy.previewService', o.previewService);
       if (o.previewService === o.activeService || o.previewService.name === o.activeService.name) {
-        invalidProp(this, 'strategy.previewService', o.previewService.name, `must differ from activeService (${o.activeService.node.path}): Argo points each at one set of pods`);
+        invalidProp(
+          this,
+          'strategy.previewService',
+          o.previewService.name,
+          `must differ from activeService (${o.activeService.node.path}): Argo points each at one set of pods`,
+        );
       }
     }
     if (o.autoPromotionEnabled === false && o.autoPromotionDelay !== undefined) {
-      invalidProp(this, 'strategy.autoPromotionDelay', `${o.autoPromotionDelay.toSeconds()}s`, 'has no effect with autoPromotionEnabled false');
+      invalidProp(
+        this,
+        'strategy.autoPromotionDelay',
+        `${o.autoPromotionDelay.toSeconds()}s`,
+        'has no effect with autoPromotionEnabled false',
+      );
     }
     if (o.previewReplicaCount !== undefined) checkInt(this, 'strategy.previewReplicaCount', o.previewReplicaCount, 1);
     const analysis = (prop: string, uses: readonly AnalysisUse[] | undefined) => {

@@ -10,19 +10,40 @@ export const MAX_CONFIG_DATA_BYTES = 1048576;
 
 /** Kinds (group/Kind) Kubernetes stores without a namespace: a namespace set on them is ignored. */
 const CLUSTER_SCOPED = new Set([
-  '/Namespace', '/Node', '/PersistentVolume', '/ComponentStatus',
-  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
-  'apiextensions.k8s.io/CustomResourceDefinition', 'apiregistration.k8s.io/APIService',
-  'storage.k8s.io/StorageClass', 'storage.k8s.io/CSIDriver', 'storage.k8s.io/CSINode', 'storage.k8s.io/VolumeAttachment',
-  'scheduling.k8s.io/PriorityClass', 'node.k8s.io/RuntimeClass', 'networking.k8s.io/IngressClass',
-  'admissionregistration.k8s.io/ValidatingWebhookConfiguration', 'admissionregistration.k8s.io/MutatingWebhookConfiguration',
-  'admissionregistration.k8s.io/ValidatingAdmissionPolicy', 'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
+  '/Namespace',
+  '/Node',
+  '/PersistentVolume',
+  '/ComponentStatus',
+  'rbac.authorization.k8s.io/ClusterRole',
+  'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'apiextensions.k8s.io/CustomResourceDefinition',
+  'apiregistration.k8s.io/APIService',
+  'storage.k8s.io/StorageClass',
+  'storage.k8s.io/CSIDriver',
+  'storage.k8s.io/CSINode',
+  'storage.k8s.io/VolumeAttachment',
+  'scheduling.k8s.io/PriorityClass',
+  'node.k8s.io/RuntimeClass',
+  'networking.k8s.io/IngressClass',
+  'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicy',
+  'admissionregistration.k8s.io/ValidatingAdmissionPolicyBinding',
   'certificates.k8s.io/CertificateSigningRequest',
-  'flowcontrol.apiserver.k8s.io/FlowSchema', 'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
+  'flowcontrol.apiserver.k8s.io/FlowSchema',
+  'flowcontrol.apiserver.k8s.io/PriorityLevelConfiguration',
 ]);
 
 /** Controllers that own the pods their selector matches; two of them over one pod fight. */
-const CONTROLLERS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', 'apps/DaemonSet', 'argoproj.io/Rollout', '/ReplicationController', 'batch/Job']);
+const CONTROLLERS = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/ReplicaSet',
+  'apps/DaemonSet',
+  'argoproj.io/Rollout',
+  '/ReplicationController',
+  'batch/Job',
+]);
 
 /** Constructs of this library: every one of them calls {@link ensureAppChecks} (through `checkProps`). */
 const LIBRARY = new WeakSet<IConstruct>();
@@ -134,7 +155,14 @@ function findProblemsIn(rendered: ReadonlyArray<{ readonly api: ApiObject; reado
   const makerCache = new Map<IConstruct, IConstruct | undefined>();
   const objects: Obj[] = rendered.map(({ api, m }) => {
     const gk = groupKind(m);
-    return { api, m, gk, ns: CLUSTER_SCOPED.has(gk) ? '' : namespaceOf(m), owner: ownerOf(api), maker: makerOf(api, makerCache) };
+    return {
+      api,
+      m,
+      gk,
+      ns: CLUSTER_SCOPED.has(gk) ? '' : namespaceOf(m),
+      owner: ownerOf(api),
+      maker: makerOf(api, makerCache),
+    };
   });
   const problems: Problem[] = [];
   checkMetadata(objects, problems);
@@ -182,21 +210,35 @@ function checkMetadata(objects: readonly Obj[], problems: Problem[]): void {
     const metadata = o.m.metadata;
     if (!metadata || typeof metadata !== 'object') continue;
     const nameRule = NAME_RULE_BY_KIND[o.gk] ?? NAME_RULES.dnsSubdomain;
-    if (metadata.name !== undefined && !nameRule.test(metadata.name)) report(o, 'metadata.name', metadata.name, nameRule.expected);
+    if (metadata.name !== undefined && !nameRule.test(metadata.name))
+      report(o, 'metadata.name', metadata.name, nameRule.expected);
     if (metadata.namespace !== undefined && !NAME_RULES.dnsLabel.test(metadata.namespace)) {
       report(o, 'metadata.namespace', metadata.namespace, NAME_RULES.dnsLabel.expected);
     }
     for (const [key, value] of Object.entries(metadata.labels ?? {})) {
       if (!NAME_RULES.labelKey.test(key)) report(o, 'metadata.labels', key, NAME_RULES.labelKey.expected);
-      else if (!NAME_RULES.labelValue.test(value)) report(o, `metadata.labels.${key}`, value, NAME_RULES.labelValue.expected);
+      else if (!NAME_RULES.labelValue.test(value))
+        report(o, `metadata.labels.${key}`, value, NAME_RULES.labelValue.expected);
     }
     let annotationBytes = 0;
     for (const [key, value] of Object.entries(metadata.annotations ?? {})) {
-      if (!NAME_RULES.labelKey.test(key)) report(o, 'metadata.annotations', key, NAME_RULES.labelKey.expected.replace('a label key', 'an annotation key'));
-      annotationBytes += Buffer.byteLength(key, 'utf8') + (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
+      if (!NAME_RULES.labelKey.test(key))
+        report(
+          o,
+          'metadata.annotations',
+          key,
+          NAME_RULES.labelKey.expected.replace('a label key', 'an annotation key'),
+        );
+      annotationBytes +=
+        Buffer.byteLength(key, 'utf8') + (typeof value === 'string' ? Buffer.byteLength(value, 'utf8') : 0);
     }
     if (annotationBytes > MAX_ANNOTATION_BYTES) {
-      report(o, 'metadata.annotations', `${annotationBytes} bytes`, `must hold at most ${MAX_ANNOTATION_BYTES} bytes (256 KiB) of keys and values, or the API server refuses it`);
+      report(
+        o,
+        'metadata.annotations',
+        `${annotationBytes} bytes`,
+        `must hold at most ${MAX_ANNOTATION_BYTES} bytes (256 KiB) of keys and values, or the API server refuses it`,
+      );
     }
   }
 }
@@ -298,7 +340,10 @@ class SelectorChecks {
   /** Families that hold at least one workload. */
   private readonly workloadFamilies = new Set<IConstruct>();
 
-  constructor(private readonly objects: readonly Obj[], private readonly problems: Problem[]) {
+  constructor(
+    private readonly objects: readonly Obj[],
+    private readonly problems: Problem[],
+  ) {
     const byRef = new Map<string, Obj>();
     for (const o of objects) byRef.set(`${o.gk}|${o.ns}|${o.m.metadata?.name}`, o);
     for (const o of objects) {
@@ -320,7 +365,8 @@ class SelectorChecks {
     for (const o of objects) {
       if (o.gk !== '/Service') continue;
       push(this.servicesByNs, o.ns, o);
-      for (const [k, v] of Object.entries(o.m.metadata?.labels ?? {})) push(this.servicesByLabel, `${o.ns}|${k}=${v}`, o);
+      for (const [k, v] of Object.entries(o.m.metadata?.labels ?? {}))
+        push(this.servicesByLabel, `${o.ns}|${k}=${v}`, o);
     }
     this.linkFamilies();
   }
@@ -344,7 +390,8 @@ class SelectorChecks {
     const workloadMakers = new Set<IConstruct>();
     for (const w of this.workloads) if (w.maker) workloadMakers.add(w.maker);
     const linkers = new Set<IConstruct>(workloadMakers);
-    for (const o of this.objects) if (o.maker && (this.podSelectorOf(o) || o.gk === 'monitoring.coreos.com/ServiceMonitor')) linkers.add(o.maker);
+    for (const o of this.objects)
+      if (o.maker && (this.podSelectorOf(o) || o.gk === 'monitoring.coreos.com/ServiceMonitor')) linkers.add(o.maker);
     for (const l of linkers) {
       for (const ref of referencesOf(l)) if (workloadMakers.has(ref)) this.family.union(l, ref);
     }
@@ -382,10 +429,16 @@ class SelectorChecks {
     if (o.gk === '/Service') {
       // A Service without a selector selects nothing: its endpoints are managed by hand.
       const s = spec.selector;
-      const selector = s && typeof s === 'object' && Object.keys(s).length ? labelSelector({ matchLabels: s }) : undefined;
+      const selector =
+        s && typeof s === 'object' && Object.keys(s).length ? labelSelector({ matchLabels: s }) : undefined;
       return selector && { at: 'spec.selector', value: s, selector };
     }
-    const at = o.gk === 'policy/PodDisruptionBudget' ? 'selector' : o.gk === 'networking.k8s.io/NetworkPolicy' ? 'podSelector' : undefined;
+    const at =
+      o.gk === 'policy/PodDisruptionBudget'
+        ? 'selector'
+        : o.gk === 'networking.k8s.io/NetworkPolicy'
+          ? 'podSelector'
+          : undefined;
     const selector = at ? labelSelector(spec[at]) : undefined;
     return at && selector && { at: `spec.${at}`, value: spec[at], selector };
   }
@@ -422,7 +475,8 @@ class SelectorChecks {
     const selector = labelSelector(o.m.spec?.selector);
     if (!selector) return;
     const nsSel = o.m.spec?.namespaceSelector;
-    const namespaces: string[] | undefined = nsSel?.any === true ? undefined : Array.isArray(nsSel?.matchNames) ? nsSel.matchNames : [o.ns];
+    const namespaces: string[] | undefined =
+      nsSel?.any === true ? undefined : Array.isArray(nsSel?.matchNames) ? nsSel.matchNames : [o.ns];
     const caught = (namespaces ?? [...this.servicesByNs.keys()])
       .flatMap(ns => candidates(this.servicesByLabel, this.servicesByNs, ns, selector))
       .filter(s => selectorMatches(selector, s.m.metadata?.labels));
@@ -437,10 +491,26 @@ class SelectorChecks {
 function labelSelector(value: unknown): LabelSelector | undefined {
   if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
   const { matchLabels, matchExpressions } = value as Record<string, unknown>;
-  if (matchLabels !== undefined && (!matchLabels || typeof matchLabels !== 'object' || Array.isArray(matchLabels)
-    || Object.values(matchLabels).some(v => typeof v !== 'string'))) return undefined;
-  if (matchExpressions !== undefined && (!Array.isArray(matchExpressions)
-    || matchExpressions.some(e => !e || typeof e !== 'object' || typeof e.key !== 'string' || (e.values !== undefined && !Array.isArray(e.values))))) return undefined;
+  if (
+    matchLabels !== undefined &&
+    (!matchLabels ||
+      typeof matchLabels !== 'object' ||
+      Array.isArray(matchLabels) ||
+      Object.values(matchLabels).some(v => typeof v !== 'string'))
+  )
+    return undefined;
+  if (
+    matchExpressions !== undefined &&
+    (!Array.isArray(matchExpressions) ||
+      matchExpressions.some(
+        e =>
+          !e ||
+          typeof e !== 'object' ||
+          typeof e.key !== 'string' ||
+          (e.values !== undefined && !Array.isArray(e.values)),
+      ))
+  )
+    return undefined;
   return value as LabelSelector;
 }
 

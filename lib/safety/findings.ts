@@ -77,7 +77,9 @@ export interface ConstructMetadataSource {
  * the last object wins where names are shared across kinds) and, unambiguously, under its
  * {@link objectRef} (`Kind/namespace/name`), which the cdk8s-delivery plugin looks up first.
  */
-export function constructMetadataResources(objects: readonly ConstructMetadataSource[]): Record<string, { path: string }> {
+export function constructMetadataResources(
+  objects: readonly ConstructMetadataSource[],
+): Record<string, { path: string }> {
   const resources: Record<string, { path: string }> = {};
   for (const obj of objects) {
     resources[obj.name] = { path: obj.node.path };
@@ -91,7 +93,12 @@ export function constructMetadataResources(objects: readonly ConstructMetadataSo
  * Drops findings whose object carries a suppression annotation with a reason, reports empty
  * reasons (for the checker's own rules) and annotations naming no rule at all, and renders the rest.
  */
-export function finishFindings(raw: readonly RawFinding[], manifests: readonly Manifest[], ownRules: ReadonlySet<string>, options: ManifestCheckOptions): Finding[] {
+export function finishFindings(
+  raw: readonly RawFinding[],
+  manifests: readonly Manifest[],
+  ownRules: ReadonlySet<string>,
+  options: ManifestCheckOptions,
+): Finding[] {
   const out: RawFinding[] = [];
   for (const m of manifests) {
     for (const [key, reason] of Object.entries(annotationsOf(m))) {
@@ -99,9 +106,23 @@ export function finishFindings(raw: readonly RawFinding[], manifests: readonly M
       const rule = key.slice(SUPPRESS_ANNOTATION_PREFIX.length);
       const location = `metadata.annotations.${key}`;
       if (!ALL_RULES.has(rule)) {
-        out.push({ manifest: m, rule: SUPPRESSION_UNKNOWN_RULE, severity: 'warning', location, value: rule, expected: `names no known rule, so it suppresses nothing; known rules: ${[...ALL_RULES].sort().join(', ')}` });
+        out.push({
+          manifest: m,
+          rule: SUPPRESSION_UNKNOWN_RULE,
+          severity: 'warning',
+          location,
+          value: rule,
+          expected: `names no known rule, so it suppresses nothing; known rules: ${[...ALL_RULES].sort().join(', ')}`,
+        });
       } else if (ownRules.has(rule) && (typeof reason !== 'string' || reason.trim() === '')) {
-        out.push({ manifest: m, rule: SUPPRESSION_REASON_RULE, severity: 'error', location, value: reason ?? '', expected: `must give the reason ${rule} does not apply here; an empty reason suppresses nothing` });
+        out.push({
+          manifest: m,
+          rule: SUPPRESSION_REASON_RULE,
+          severity: 'error',
+          location,
+          value: reason ?? '',
+          expected: `must give the reason ${rule} does not apply here; an empty reason suppresses nothing`,
+        });
       }
     }
   }
@@ -169,7 +190,10 @@ export function join(...parts: string[]): string {
 }
 
 /** Every container of a pod spec (init and ephemeral ones too), with its field path. */
-export function containersOf(spec: Record<string, any>, at: string): Array<{ container: Record<string, any>; at: string }> {
+export function containersOf(
+  spec: Record<string, any>,
+  at: string,
+): Array<{ container: Record<string, any>; at: string }> {
   const out: Array<{ container: Record<string, any>; at: string }> = [];
   for (const field of ['initContainers', 'containers', 'ephemeralContainers']) {
     const list = spec?.[field];
@@ -186,16 +210,25 @@ export interface LabelSelector {
 }
 
 /** True when `labels` satisfy the selector. An empty selector matches everything, as in Kubernetes. */
-export function selectorMatches(selector: LabelSelector | undefined, labels: Record<string, string> | undefined): boolean {
+export function selectorMatches(
+  selector: LabelSelector | undefined,
+  labels: Record<string, string> | undefined,
+): boolean {
   const l = labels ?? {};
   for (const [k, v] of Object.entries(selector?.matchLabels ?? {})) if (l[k] !== v) return false;
   for (const e of selector?.matchExpressions ?? []) {
     const has = Object.prototype.hasOwnProperty.call(l, e.key);
     const values = e.values ?? [];
-    const ok = e.operator === 'In' ? has && values.includes(l[e.key])
-      : e.operator === 'NotIn' ? !has || !values.includes(l[e.key])
-        : e.operator === 'Exists' ? has
-          : e.operator === 'DoesNotExist' ? !has : false;
+    const ok =
+      e.operator === 'In'
+        ? has && values.includes(l[e.key])
+        : e.operator === 'NotIn'
+          ? !has || !values.includes(l[e.key])
+          : e.operator === 'Exists'
+            ? has
+            : e.operator === 'DoesNotExist'
+              ? !has
+              : false;
     if (!ok) return false;
   }
   return true;

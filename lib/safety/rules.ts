@@ -16,18 +16,22 @@ export const WIRING_RULES: Readonly<Record<string, string>> = {
   'service-selects-nothing': 'A Service selector matches no pod template of the app in its namespace.',
   'service-selects-other-app': 'A Service selects pods of another app, or of several apps.',
   'selector-not-in-template': 'A workload selector does not match its own pod template labels.',
-  'selector-has-version': 'A workload selector contains a version label; selectors are immutable, so the next release forces a delete.',
+  'selector-has-version':
+    'A workload selector contains a version label; selectors are immutable, so the next release forces a delete.',
   'ingress-missing-service': 'An Ingress backend names a Service the app does not define in that namespace.',
   'ingress-missing-port': 'An Ingress backend names a port its Service does not have.',
   'ingress-duplicate-route': 'Two Ingresses of one class (or two rules of one Ingress) route the same host and path.',
   'hpa-missing-target': 'A HorizontalPodAutoscaler targets a workload the app does not define.',
   'hpa-missing-request': 'A utilization target without the matching resource request on every container of the target.',
-  'hpa-target-sets-replicas': 'An autoscaled workload still sets spec.replicas, so apply and GitOps fight the autoscaler.',
+  'hpa-target-sets-replicas':
+    'An autoscaled workload still sets spec.replicas, so apply and GitOps fight the autoscaler.',
   'hpa-min-above-max': 'minReplicas is above maxReplicas.',
-  'hpa-canary-share': 'A Service mixes autoscaled and fixed workloads (a replica-share canary): the fixed share drifts as the autoscaler scales.',
+  'hpa-canary-share':
+    'A Service mixes autoscaled and fixed workloads (a replica-share canary): the fixed share drifts as the autoscaler scales.',
   'servicemonitor-selects-nothing': 'A ServiceMonitor selector matches no Service of the app.',
   'servicemonitor-port-not-named': 'A ServiceMonitor endpoint port is not a named port of the Services it selects.',
-  'servicemonitor-missing-prometheus-label': 'A ServiceMonitor lacks the labels the Prometheus instance selects ServiceMonitors by.',
+  'servicemonitor-missing-prometheus-label':
+    'A ServiceMonitor lacks the labels the Prometheus instance selects ServiceMonitors by.',
   'probe-undeclared-port': 'A probe targets a port the container does not declare.',
   'fixed-size-autoscaled': `A workload annotated ${FIXED_SIZE_ANNOTATION} is the target of an autoscaler.`,
   'fixed-size-replicas': `A workload annotated ${FIXED_SIZE_ANNOTATION} asks for more than one replica.`,
@@ -41,7 +45,8 @@ export const POLICY_RULES: Readonly<Record<string, string>> = {
   'pss-host-path': 'No hostPath volumes (baseline).',
   'pss-capabilities-add': 'Add no capabilities beyond NET_BIND_SERVICE (restricted; baseline allows the default set).',
   'pss-seccomp': 'seccompProfile.type RuntimeDefault or Localhost (restricted; baseline forbids only Unconfined).',
-  'pss-volume-types': 'Volumes only of the types configMap, secret, emptyDir, projected, downwardAPI, persistentVolumeClaim, csi, ephemeral (restricted).',
+  'pss-volume-types':
+    'Volumes only of the types configMap, secret, emptyDir, projected, downwardAPI, persistentVolumeClaim, csi, ephemeral (restricted).',
   'pss-allow-privilege-escalation': 'allowPrivilegeEscalation: false on every container (restricted).',
   'pss-run-as-non-root': 'runAsNonRoot: true and no runAsUser: 0 (restricted).',
   'pss-capabilities-drop': 'capabilities.drop contains ALL (restricted).',
@@ -56,7 +61,8 @@ export const POLICY_RULES: Readonly<Record<string, string>> = {
   'port-name': 'Port names that are IANA service names (at most 15 lower-case letters, digits and "-").',
   'pod-disruption-budget': 'A PodDisruptionBudget for workloads that can run 2 or more pods.',
   'pod-spreading': 'topologySpreadConstraints or pod anti-affinity for workloads that can run 2 or more pods.',
-  'ingress-tls': 'Every host of an Ingress with a TLS secret is covered by TLS (and, with requireIngressTls, every Ingress has TLS).',
+  'ingress-tls':
+    'Every host of an Ingress with a TLS secret is covered by TLS (and, with requireIngressTls, every Ingress has TLS).',
 };
 
 /** Every rule id of both checkers. */

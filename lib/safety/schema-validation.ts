@@ -6,7 +6,8 @@ import { IConstruct } from 'constructs';
 import { groupKind, Manifest, objectRef } from './findings';
 
 /** Which checker found a schema problem. */
-export type SchemaSource = 'kubernetes-models' | 'argo-rollouts' | 'prometheus-operator' | 'kubernetes-1.27' | 'unknown-field';
+export type SchemaSource =
+  'kubernetes-models' | 'argo-rollouts' | 'prometheus-operator' | 'kubernetes-1.27' | 'unknown-field';
 
 /** One object that does not match its schema. */
 export interface SchemaProblem {
@@ -43,17 +44,26 @@ export interface SchemaValidationOptions {
  * They are ES modules, loaded with `import()`: this works in plain Node. Jest without
  * `--experimental-vm-modules` cannot `import()`; use {@link validateSchemasSync} there.
  */
-export async function validateSchemas(input: IConstruct | readonly Manifest[], options: SchemaValidationOptions = {}): Promise<SchemaProblem[]> {
+export async function validateSchemas(
+  input: IConstruct | readonly Manifest[],
+  options: SchemaValidationOptions = {},
+): Promise<SchemaProblem[]> {
   const items = toItems(input);
   const problems: SchemaProblem[] = [];
   const models = await loadClientNodeModels();
   let crds: Map<string, any> | undefined;
   const k127 = kubernetes127Kinds();
   for (const { manifest: m, path: constructPath } of items) {
-    const report = (source: SchemaSource, message: string) => problems.push({ object: objectRef(m), path: constructPath, source, message });
+    const report = (source: SchemaSource, message: string) =>
+      problems.push({ object: objectRef(m), path: constructPath, source, message });
     const gk = groupKind(m);
     const [group, version] = splitApiVersion(m.apiVersion);
-    const source: SchemaSource = group === 'argoproj.io' ? 'argo-rollouts' : group === 'monitoring.coreos.com' ? 'prometheus-operator' : 'kubernetes-models';
+    const source: SchemaSource =
+      group === 'argoproj.io'
+        ? 'argo-rollouts'
+        : group === 'monitoring.coreos.com'
+          ? 'prometheus-operator'
+          : 'kubernetes-models';
     const Model = await loadSchemaModel(source, group, version, m.kind);
     if (!Model) {
       report(source, `no schema for ${m.apiVersion} ${m.kind}`);
@@ -61,15 +71,19 @@ export async function validateSchemas(input: IConstruct | readonly Manifest[], o
       try {
         new Model(m).validate();
       } catch (e: any) {
-        const details = e?.errors ? e.errors.map((x: any) => `${x.instancePath || '/'} ${x.message}`) : [String(e?.message ?? e)];
+        const details = e?.errors
+          ? e.errors.map((x: any) => `${x.instancePath || '/'} ${x.message}`)
+          : [String(e?.message ?? e)];
         for (const d of details) report(source, d);
       }
     }
     let unknown: string[];
     if (isBuiltInGroup(group)) {
-      if (k127 && !k127.has(`${m.apiVersion} ${m.kind}`)) report('kubernetes-1.27', `${m.apiVersion} ${m.kind} is not served by Kubernetes 1.27`);
+      if (k127 && !k127.has(`${m.apiVersion} ${m.kind}`))
+        report('kubernetes-1.27', `${m.apiVersion} ${m.kind} is not served by Kubernetes 1.27`);
       // A version the client models lack (an old alpha) is walked against another version of the kind.
-      const modelName = clientNodeModelName(models, group, version, m.kind) ?? anyVersionModelName(models, group, m.kind);
+      const modelName =
+        clientNodeModelName(models, group, version, m.kind) ?? anyVersionModelName(models, group, m.kind);
       unknown = modelName ? unknownFieldsByModel(models, m, modelName, '') : unknownMetadata(models, m);
     } else {
       // Parsing CRD files takes a while; only apps with custom resources pay for it.
@@ -87,7 +101,10 @@ export async function validateSchemas(input: IConstruct | readonly Manifest[], o
  * {@link validateSchemas} in a child Node process, for callers that cannot `import()` ES modules
  * (Jest without `--experimental-vm-modules`). Blocks until the child is done; batch objects into one call.
  */
-export function validateSchemasSync(input: IConstruct | readonly Manifest[], options: SchemaValidationOptions = {}): SchemaProblem[] {
+export function validateSchemasSync(
+  input: IConstruct | readonly Manifest[],
+  options: SchemaValidationOptions = {},
+): SchemaProblem[] {
   const items = toItems(input);
   // Run from TypeScript sources (our own tests) through ts-node; from the compiled package, directly.
   const register = __filename.endsWith('.ts') ? ['-r', require.resolve('ts-node/register/transpile-only')] : [];
@@ -114,7 +131,8 @@ interface Item {
 
 function toItems(input: IConstruct | readonly Manifest[]): Item[] {
   if (Array.isArray(input)) return (input as Manifest[]).map(manifest => ({ manifest }));
-  return (input as IConstruct).node.findAll()
+  return (input as IConstruct).node
+    .findAll()
     .filter((c): c is ApiObject => c instanceof ApiObject)
     .map(o => ({ manifest: o.toJson(), path: o.node.path }));
 }
@@ -137,16 +155,26 @@ const PACKAGES: Record<Exclude<SchemaSource, 'kubernetes-1.27' | 'unknown-field'
   'prometheus-operator': '@kubernetes-models/prometheus-operator@6',
 };
 
-async function loadSchemaModel(source: keyof typeof PACKAGES, group: string, version: string, kind: string): Promise<any> {
-  const spec = source === 'argo-rollouts' ? `@kubernetes-models/argo-rollouts/argoproj.io/${version}/${kind}`
-    : source === 'prometheus-operator' ? `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}/${kind}`
-      : `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+async function loadSchemaModel(
+  source: keyof typeof PACKAGES,
+  group: string,
+  version: string,
+  kind: string,
+): Promise<any> {
+  const spec =
+    source === 'argo-rollouts'
+      ? `@kubernetes-models/argo-rollouts/argoproj.io/${version}/${kind}`
+      : source === 'prometheus-operator'
+        ? `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}/${kind}`
+        : `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
   try {
     return (await importModule(spec))[kind];
   } catch (e: any) {
     const root = PACKAGES[source].replace(/@[^@/]+$/, '');
     if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`'${root}'`)) {
-      throw new Error(`${root} is not installed; validateSchemas needs it for ${group || 'core'}/${version} ${kind}: npm install --save-dev ${PACKAGES[source]}`);
+      throw new Error(
+        `${root} is not installed; validateSchemas needs it for ${group || 'core'}/${version} ${kind}: npm install --save-dev ${PACKAGES[source]}`,
+      );
     }
     return undefined;
   }
@@ -158,11 +186,18 @@ async function loadClientNodeModels(): Promise<ClientNodeModels> {
   try {
     return await importModule('@kubernetes/client-node/dist/gen/models/all.js');
   } catch {
-    throw new Error('@kubernetes/client-node is not installed; validateSchemas reads its model metadata to find unknown fields: npm install --save-dev @kubernetes/client-node@2');
+    throw new Error(
+      '@kubernetes/client-node is not installed; validateSchemas reads its model metadata to find unknown fields: npm install --save-dev @kubernetes/client-node@2',
+    );
   }
 }
 
-function clientNodeModelName(models: ClientNodeModels, group: string, version: string, kind: string): string | undefined {
+function clientNodeModelName(
+  models: ClientNodeModels,
+  group: string,
+  version: string,
+  kind: string,
+): string | undefined {
   const v = version.charAt(0).toUpperCase() + version.slice(1);
   const prefix = (group === '' ? 'core' : group.split('.')[0]).replace(/^./, c => c.toUpperCase());
   return [`${prefix}${v}${kind}`, `${v}${kind}`].find(n => models[n]?.attributeTypeMap);
@@ -176,18 +211,29 @@ function unknownMetadata(models: ClientNodeModels, m: Manifest): string[] {
 /** A client model of the kind in any version of its group, newest first (`V2…` before `V1…`, GA before beta). */
 function anyVersionModelName(models: ClientNodeModels, group: string, kind: string): string | undefined {
   const prefix = (group === '' ? 'core' : group.split('.')[0]).replace(/^./, c => c.toUpperCase());
-  const rank = (n: string) => { const [, major, stage, minor] = /V(\d+)(alpha|beta)?(\d*)/.exec(n) ?? []; return Number(major) * 1000 + (stage === undefined ? 900 : stage === 'beta' ? 500 : 0) + Number(minor || 0); };
+  const rank = (n: string) => {
+    const [, major, stage, minor] = /V(\d+)(alpha|beta)?(\d*)/.exec(n) ?? [];
+    return Number(major) * 1000 + (stage === undefined ? 900 : stage === 'beta' ? 500 : 0) + Number(minor || 0);
+  };
   return Object.keys(models)
-    .filter(n => models[n]?.attributeTypeMap && new RegExp(`^(${prefix})?V\\d+((alpha|beta)\\d+)?${String(kind).replace(/[^A-Za-z0-9]/g, '\\$&')}$`).test(n))
+    .filter(
+      n =>
+        models[n]?.attributeTypeMap &&
+        new RegExp(`^(${prefix})?V\\d+((alpha|beta)\\d+)?${String(kind).replace(/[^A-Za-z0-9]/g, '\\$&')}$`).test(n),
+    )
     .sort((a, b) => rank(b) - rank(a))[0];
 }
 
 function unknownFieldsByModel(models: ClientNodeModels, value: unknown, type: string, at: string): string[] {
   if (value === null || value === undefined) return [];
   const array = /^Array<(.+)>$/.exec(type);
-  if (array) return Array.isArray(value) ? value.flatMap((v, i) => unknownFieldsByModel(models, v, array[1], `${at}/${i}`)) : [];
+  if (array)
+    return Array.isArray(value) ? value.flatMap((v, i) => unknownFieldsByModel(models, v, array[1], `${at}/${i}`)) : [];
   const map = /^\{ \[key: string\]: (.+); \}$/.exec(type);
-  if (map) return typeof value === 'object' ? Object.entries(value as object).flatMap(([k, v]) => unknownFieldsByModel(models, v, map[1], `${at}/${k}`)) : [];
+  if (map)
+    return typeof value === 'object'
+      ? Object.entries(value as object).flatMap(([k, v]) => unknownFieldsByModel(models, v, map[1], `${at}/${k}`))
+      : [];
   const attrs = models[type]?.attributeTypeMap;
   if (!attrs || typeof value !== 'object' || Array.isArray(value)) return [];
   const names = attrs.map(a => a.baseName);
@@ -199,7 +245,8 @@ function unknownFieldsByModel(models: ClientNodeModels, value: unknown, type: st
 
 function unknownFieldsBySchema(value: unknown, schema: any, at: string): string[] {
   if (value === null || value === undefined || !schema || schema['x-kubernetes-preserve-unknown-fields']) return [];
-  if (Array.isArray(value)) return schema.items ? value.flatMap((v, i) => unknownFieldsBySchema(v, schema.items, `${at}/${i}`)) : [];
+  if (Array.isArray(value))
+    return schema.items ? value.flatMap((v, i) => unknownFieldsBySchema(v, schema.items, `${at}/${i}`)) : [];
   if (typeof value !== 'object') return [];
   const props = schema.properties;
   const extra = schema.additionalProperties;
@@ -215,7 +262,9 @@ function unknownFieldsBySchema(value: unknown, schema: any, at: string): string[
 }
 
 function unknownField(at: string, key: string, known: readonly string[]): string {
-  const near = known.map(n => ({ n, d: editDistance(key.toLowerCase(), n.toLowerCase()) })).sort((a, b) => a.d - b.d)[0];
+  const near = known
+    .map(n => ({ n, d: editDistance(key.toLowerCase(), n.toLowerCase()) }))
+    .sort((a, b) => a.d - b.d)[0];
   const hint = near && near.d <= Math.max(2, Math.floor(key.length / 4)) ? ` (did you mean "${near.n}"?)` : '';
   return `${at}: unknown field${hint}; Kubernetes drops it silently on apply`;
 }
@@ -255,7 +304,8 @@ function crdSchemas(files: readonly string[]): Map<string, any> {
       for (const crd of parseYamlFile(file)) {
         if (crd?.kind !== 'CustomResourceDefinition') continue;
         for (const v of crd.spec?.versions ?? []) {
-          if (v?.schema?.openAPIV3Schema) schemas.set(`${crd.spec.group}/${crd.spec.names.kind}/${v.name}`, v.schema.openAPIV3Schema);
+          if (v?.schema?.openAPIV3Schema)
+            schemas.set(`${crd.spec.group}/${crd.spec.names.kind}/${v.name}`, v.schema.openAPIV3Schema);
         }
       }
       crdCache.set(file, schemas);
@@ -284,5 +334,9 @@ function kubernetes127Kinds(): Set<string> | undefined {
   } catch {
     return undefined;
   }
-  return new Set(Object.values(k8s).filter(c => c?.GVK).map(c => `${c.GVK.apiVersion} ${c.GVK.kind}`));
+  return new Set(
+    Object.values(k8s)
+      .filter(c => c?.GVK)
+      .map(c => `${c.GVK.apiVersion} ${c.GVK.kind}`),
+  );
 }

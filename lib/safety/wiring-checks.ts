@@ -1,8 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import {
-  containersOf, finishFindings, Finding, groupKind, LabelSelector, Manifest, ManifestCheckOptions, namespaceOf,
-  objectRef, podTemplateOf, RawFinding, selectorMatches, Severity,
+  containersOf,
+  finishFindings,
+  Finding,
+  groupKind,
+  LabelSelector,
+  Manifest,
+  ManifestCheckOptions,
+  namespaceOf,
+  objectRef,
+  podTemplateOf,
+  RawFinding,
+  selectorMatches,
+  Severity,
 } from './findings';
 import { percentOf } from '../workloads/replica-split';
 import { FIXED_SIZE_ANNOTATION, isCheckedBy, WIRING_RULES } from './rules';
@@ -22,8 +33,20 @@ export interface WiringCheckOptions extends ManifestCheckOptions {
   readonly appLabelKeys?: readonly string[];
 }
 
-const SCALABLE = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/ReplicaSet', '/ReplicationController', 'argoproj.io/Rollout']);
-const SELECTOR_KINDS = new Set(['apps/Deployment', 'apps/StatefulSet', 'apps/DaemonSet', 'apps/ReplicaSet', 'argoproj.io/Rollout']);
+const SCALABLE = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/ReplicaSet',
+  '/ReplicationController',
+  'argoproj.io/Rollout',
+]);
+const SELECTOR_KINDS = new Set([
+  'apps/Deployment',
+  'apps/StatefulSet',
+  'apps/DaemonSet',
+  'apps/ReplicaSet',
+  'argoproj.io/Rollout',
+]);
 
 interface Workload {
   readonly m: Manifest;
@@ -39,7 +62,10 @@ interface Workload {
  * or an Ingress in front of a Service another tool manages, is not reported.
  */
 export function checkWiring(manifests: readonly Manifest[], options: WiringCheckOptions = {}): Finding[] {
-  const ctx = new WiringContext(manifests.filter(m => m && typeof m === 'object'), options);
+  const ctx = new WiringContext(
+    manifests.filter(m => m && typeof m === 'object'),
+    options,
+  );
   ctx.run();
   return finishFindings(ctx.findings, manifests, new Set(Object.keys(WIRING_RULES)), options);
 }
@@ -56,7 +82,10 @@ class WiringContext {
   private readonly hpasByTarget = new Map<Manifest, Manifest[]>();
   private readonly appKeys: readonly string[];
 
-  constructor(private readonly manifests: readonly Manifest[], private readonly options: WiringCheckOptions) {
+  constructor(
+    private readonly manifests: readonly Manifest[],
+    private readonly options: WiringCheckOptions,
+  ) {
     this.appKeys = options.appLabelKeys ?? ['app.kubernetes.io/name', 'app'];
     for (const m of manifests) {
       this.byRef.set(key(groupKind(m), this.ns(m), m.metadata?.name), m);
@@ -93,7 +122,14 @@ class WiringContext {
     }
   }
 
-  private add(manifest: Manifest, rule: string, location: string, value: unknown, expected: string, severity: Severity = 'error'): void {
+  private add(
+    manifest: Manifest,
+    rule: string,
+    location: string,
+    value: unknown,
+    expected: string,
+    severity: Severity = 'error',
+  ): void {
     this.findings.push({ manifest, rule, severity, location, value, expected });
   }
 
@@ -118,8 +154,9 @@ class WiringContext {
   /** Workloads of the Service's namespace whose pod labels its selector matches. */
   private selectedBy(svc: Manifest): Workload[] {
     const [first] = Object.entries(svc.spec.selector as Record<string, string>);
-    return (this.workloadsByLabel.get(key(this.ns(svc), first[0], first[1])) ?? [])
-      .filter(w => selectorMatches({ matchLabels: svc.spec.selector }, w.labels));
+    return (this.workloadsByLabel.get(key(this.ns(svc), first[0], first[1])) ?? []).filter(w =>
+      selectorMatches({ matchLabels: svc.spec.selector }, w.labels),
+    );
   }
 
   private has(gk: string, ns: string): boolean {
@@ -140,8 +177,17 @@ class WiringContext {
     if (candidates.length === 0) return;
     const matched = this.selectedBy(svc);
     if (matched.length === 0) {
-      const seen = candidates.slice(0, 3).map(w => `${objectRef(w.m)} ${JSON.stringify(w.labels)}`).join('; ');
-      this.add(svc, 'service-selects-nothing', 'spec.selector', selector, `matches no pod template in this app's namespace "${ns}"; pod labels there: ${seen}`);
+      const seen = candidates
+        .slice(0, 3)
+        .map(w => `${objectRef(w.m)} ${JSON.stringify(w.labels)}`)
+        .join('; ');
+      this.add(
+        svc,
+        'service-selects-nothing',
+        'spec.selector',
+        selector,
+        `matches no pod template in this app's namespace "${ns}"; pod labels there: ${seen}`,
+      );
       return;
     }
     const appKey = this.appKeys.find(k => matched.some(w => w.labels[k] !== undefined));
@@ -150,12 +196,22 @@ class WiringContext {
     for (const w of matched) apps.set(w.labels[appKey] ?? '(none)', objectRef(w.m));
     const own = svc.metadata?.labels?.[appKey];
     if (apps.size > 1) {
-      this.add(svc, 'service-selects-other-app', 'spec.selector', selector,
-        `selects pods of several apps by "${appKey}": ${[...apps].map(([a, o]) => `${a} (${o})`).join(', ')}; add the app label to the selector`);
+      this.add(
+        svc,
+        'service-selects-other-app',
+        'spec.selector',
+        selector,
+        `selects pods of several apps by "${appKey}": ${[...apps].map(([a, o]) => `${a} (${o})`).join(', ')}; add the app label to the selector`,
+      );
     } else if (own !== undefined && !apps.has(own)) {
       const [[other, where]] = [...apps];
-      this.add(svc, 'service-selects-other-app', 'spec.selector', selector,
-        `selects pods of app "${other}" (${where}), but the Service belongs to app "${own}"`);
+      this.add(
+        svc,
+        'service-selects-other-app',
+        'spec.selector',
+        selector,
+        `selects pods of app "${other}" (${where}), but the Service belongs to app "${own}"`,
+      );
     }
   }
 
@@ -164,16 +220,34 @@ class WiringContext {
     const selector: LabelSelector | undefined = w.m.spec?.selector;
     if (!selector) return;
     if (!selectorMatches(selector, w.labels)) {
-      this.add(w.m, 'selector-not-in-template', 'spec.selector', selector,
-        `must match the pod template's labels ${JSON.stringify(w.labels)}; Kubernetes refuses a selector that does not select its own pods`);
+      this.add(
+        w.m,
+        'selector-not-in-template',
+        'spec.selector',
+        selector,
+        `must match the pod template's labels ${JSON.stringify(w.labels)}; Kubernetes refuses a selector that does not select its own pods`,
+      );
     }
     const versionKeys = [
-      ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => ({ k, at: `spec.selector.matchLabels.${k}`, value: v as unknown })),
-      ...(selector.matchExpressions ?? []).map((e, i) => ({ k: e.key, at: `spec.selector.matchExpressions[${i}].key`, value: e.key as unknown })),
+      ...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => ({
+        k,
+        at: `spec.selector.matchLabels.${k}`,
+        value: v as unknown,
+      })),
+      ...(selector.matchExpressions ?? []).map((e, i) => ({
+        k: e.key,
+        at: `spec.selector.matchExpressions[${i}].key`,
+        value: e.key as unknown,
+      })),
     ].filter(({ k }) => isVersionKey(k));
     for (const { at, value } of versionKeys) {
-      this.add(w.m, 'selector-has-version', at, value,
-        'must not be in the selector: selectors are immutable, so the next version would force deleting the workload; select by app (and track) only and keep the version on the pods');
+      this.add(
+        w.m,
+        'selector-has-version',
+        at,
+        value,
+        'must not be in the selector: selectors are immutable, so the next version would force deleting the workload; select by app (and track) only and keep the version on the pods',
+      );
     }
   }
 
@@ -182,25 +256,43 @@ class WiringContext {
     const ns = this.ns(ing);
     const backends: Array<{ backend: any; at: string }> = [];
     if (ing.spec?.defaultBackend) backends.push({ backend: ing.spec.defaultBackend, at: 'spec.defaultBackend' });
-    (ing.spec?.rules ?? []).forEach((r: any, i: number) => (r?.http?.paths ?? []).forEach((p: any, j: number) =>
-      backends.push({ backend: p?.backend, at: `spec.rules[${i}].http.paths[${j}].backend` })));
+    (ing.spec?.rules ?? []).forEach((r: any, i: number) =>
+      (r?.http?.paths ?? []).forEach((p: any, j: number) =>
+        backends.push({ backend: p?.backend, at: `spec.rules[${i}].http.paths[${j}].backend` }),
+      ),
+    );
     if (!this.has('/Service', ns)) return;
     for (const { backend, at } of backends) {
       const ref = backend?.service;
       if (!ref?.name) continue;
       const svc = this.byRef.get(key('/Service', ns, ref.name));
       if (!svc) {
-        this.add(ing, 'ingress-missing-service', `${at}.service.name`, ref.name, `names no Service in namespace "${ns}" of this app (Services there: ${this.namesOf('/Service', ns)})`);
+        this.add(
+          ing,
+          'ingress-missing-service',
+          `${at}.service.name`,
+          ref.name,
+          `names no Service in namespace "${ns}" of this app (Services there: ${this.namesOf('/Service', ns)})`,
+        );
         continue;
       }
       const ports: any[] = svc.spec?.ports ?? [];
       const port = ref.port ?? {};
-      const ok = port.number !== undefined ? ports.some(p => p.port === port.number)
-        : port.name !== undefined ? ports.some(p => p.name === port.name) : ports.length === 1;
+      const ok =
+        port.number !== undefined
+          ? ports.some(p => p.port === port.number)
+          : port.name !== undefined
+            ? ports.some(p => p.name === port.name)
+            : ports.length === 1;
       if (!ok) {
         const field = port.number !== undefined ? 'number' : 'name';
-        this.add(ing, 'ingress-missing-port', `${at}.service.port.${field}`, port[field],
-          `must be a port of Service "${ref.name}" (it has ${ports.map(p => `${p.name ?? '(unnamed)'}/${p.port}`).join(', ') || 'no ports'})`);
+        this.add(
+          ing,
+          'ingress-missing-port',
+          `${at}.service.port.${field}`,
+          port[field],
+          `must be a port of Service "${ref.name}" (it has ${ports.map(p => `${p.name ?? '(unnamed)'}/${p.port}`).join(', ') || 'no ports'})`,
+        );
       }
     }
   }
@@ -210,18 +302,26 @@ class WiringContext {
     const seen = new Map<string, string>();
     for (const ing of this.manifests.filter(m => groupKind(m) === 'networking.k8s.io/Ingress')) {
       if (ing.metadata?.annotations?.['nginx.ingress.kubernetes.io/canary'] === 'true') continue;
-      const cls = ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '(default)';
-      (ing.spec?.rules ?? []).forEach((r: any, i: number) => (r?.http?.paths ?? []).forEach((p: any, j: number) => {
-        const route = `${r.host ?? '*'}${p?.path ?? '/'}`;
-        const k = `${cls}|${route}`;
-        const first = seen.get(k);
-        if (first) {
-          this.add(ing, 'ingress-duplicate-route', `spec.rules[${i}].http.paths[${j}].path`, route,
-            `is already routed by ${first} (IngressClass ${cls}); the controller picks one of them, so give each host and path one backend`);
-        } else {
-          seen.set(k, objectRef(ing));
-        }
-      }));
+      const cls =
+        ing.spec?.ingressClassName ?? ing.metadata?.annotations?.['kubernetes.io/ingress.class'] ?? '(default)';
+      (ing.spec?.rules ?? []).forEach((r: any, i: number) =>
+        (r?.http?.paths ?? []).forEach((p: any, j: number) => {
+          const route = `${r.host ?? '*'}${p?.path ?? '/'}`;
+          const k = `${cls}|${route}`;
+          const first = seen.get(k);
+          if (first) {
+            this.add(
+              ing,
+              'ingress-duplicate-route',
+              `spec.rules[${i}].http.paths[${j}].path`,
+              route,
+              `is already routed by ${first} (IngressClass ${cls}); the controller picks one of them, so give each host and path one backend`,
+            );
+          } else {
+            seen.set(k, objectRef(ing));
+          }
+        }),
+      );
     }
   }
 
@@ -239,26 +339,49 @@ class WiringContext {
     if (!this.has(gk, ns)) return;
     const target = this.byRef.get(key(gk, ns, ref.name));
     if (!target) {
-      this.add(hpa, 'hpa-missing-target', 'spec.scaleTargetRef.name', ref.name, `names no ${ref.kind} in namespace "${ns}" of this app (${ref.kind}s there: ${this.namesOf(gk, ns)})`);
+      this.add(
+        hpa,
+        'hpa-missing-target',
+        'spec.scaleTargetRef.name',
+        ref.name,
+        `names no ${ref.kind} in namespace "${ns}" of this app (${ref.kind}s there: ${this.namesOf(gk, ns)})`,
+      );
       return;
     }
     this.hpasByTarget.set(target, [...(this.hpasByTarget.get(target) ?? []), hpa]);
     if (target.spec?.replicas !== undefined) {
-      this.add(target, 'hpa-target-sets-replicas', 'spec.replicas', target.spec.replicas,
-        `must be left unset: ${objectRef(hpa)} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`);
+      this.add(
+        target,
+        'hpa-target-sets-replicas',
+        'spec.replicas',
+        target.spec.replicas,
+        `must be left unset: ${objectRef(hpa)} owns the replica count, and a fixed count makes kubectl apply and GitOps fight it`,
+      );
     }
     if (target.metadata?.annotations?.[FIXED_SIZE_ANNOTATION] === 'true') {
-      this.add(hpa, 'fixed-size-autoscaled', 'spec.scaleTargetRef.name', ref.name,
-        `is fixed-size (annotated ${FIXED_SIZE_ANNOTATION}) and must run exactly one pod; remove the autoscaler`);
+      this.add(
+        hpa,
+        'fixed-size-autoscaled',
+        'spec.scaleTargetRef.name',
+        ref.name,
+        `is fixed-size (annotated ${FIXED_SIZE_ANNOTATION}) and must run exactly one pod; remove the autoscaler`,
+      );
     }
     const t = this.workloadOf.get(target);
     if (!t) return;
     for (const { resource, at, text, container } of utilizationTargets(hpa)) {
       const measured = (t.spec.containers ?? []).filter((c: any) => container === undefined || c?.name === container);
-      const missing = measured.find((c: any) => !c?.resources?.requests?.[resource] && !c?.resources?.limits?.[resource]);
+      const missing = measured.find(
+        (c: any) => !c?.resources?.requests?.[resource] && !c?.resources?.limits?.[resource],
+      );
       if (missing) {
-        this.add(hpa, 'hpa-missing-request', at, text,
-          `needs a ${resource} request on every container of ${objectRef(target)}; container "${missing.name}" has none, so the autoscaler cannot compute utilization and never scales`);
+        this.add(
+          hpa,
+          'hpa-missing-request',
+          at,
+          text,
+          `needs a ${resource} request on every container of ${objectRef(target)}; container "${missing.name}" has none, so the autoscaler cannot compute utilization and never scales`,
+        );
       }
     }
   }
@@ -266,29 +389,51 @@ class WiringContext {
   // 18: a ServiceMonitor must find Services, by named port, and be found by Prometheus.
   private checkServiceMonitor(sm: Manifest): void {
     const nsSel = sm.spec?.namespaceSelector;
-    const inScope = (m: Manifest) => nsSel?.any === true || (Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.includes(this.ns(m)) : this.ns(m) === this.ns(sm));
+    const inScope = (m: Manifest) =>
+      nsSel?.any === true ||
+      (Array.isArray(nsSel?.matchNames) ? nsSel.matchNames.includes(this.ns(m)) : this.ns(m) === this.ns(sm));
     const services = this.manifests.filter(m => groupKind(m) === '/Service' && inScope(m));
     if (services.length > 0) {
       const matched = services.filter(s => selectorMatches(sm.spec?.selector, s.metadata?.labels));
       if (matched.length === 0) {
-        this.add(sm, 'servicemonitor-selects-nothing', 'spec.selector', sm.spec?.selector ?? {},
-          `matches no Service of this app by its labels (Services: ${services.slice(0, 3).map(s => `${objectRef(s)} ${JSON.stringify(s.metadata?.labels ?? {})}`).join('; ')}), so Prometheus scrapes nothing`);
+        this.add(
+          sm,
+          'servicemonitor-selects-nothing',
+          'spec.selector',
+          sm.spec?.selector ?? {},
+          `matches no Service of this app by its labels (Services: ${services
+            .slice(0, 3)
+            .map(s => `${objectRef(s)} ${JSON.stringify(s.metadata?.labels ?? {})}`)
+            .join('; ')}), so Prometheus scrapes nothing`,
+        );
       }
       (sm.spec?.endpoints ?? []).forEach((e: any, i: number) => {
         if (e?.port === undefined) return;
         const without = matched.find(s => !(s.spec?.ports ?? []).some((p: any) => p.name === e.port));
         if (without) {
-          this.add(sm, 'servicemonitor-port-not-named', `spec.endpoints[${i}].port`, e.port,
-            `must be the name of a port of ${objectRef(without)} (its ports: ${(without.spec?.ports ?? []).map((p: any) => `${p.name ?? '(unnamed)'}/${p.port}`).join(', ')})`);
+          this.add(
+            sm,
+            'servicemonitor-port-not-named',
+            `spec.endpoints[${i}].port`,
+            e.port,
+            `must be the name of a port of ${objectRef(without)} (its ports: ${(without.spec?.ports ?? []).map((p: any) => `${p.name ?? '(unnamed)'}/${p.port}`).join(', ')})`,
+          );
         }
       });
     }
-    const selectors = this.options.prometheusSelector ? [{ by: 'the Prometheus instance', sel: { matchLabels: { ...this.options.prometheusSelector } } }]
-      : this.manifests.filter(m => groupKind(m) === 'monitoring.coreos.com/Prometheus' && m.spec?.serviceMonitorSelector)
-        .map(p => ({ by: objectRef(p), sel: p.spec.serviceMonitorSelector as LabelSelector }));
+    const selectors = this.options.prometheusSelector
+      ? [{ by: 'the Prometheus instance', sel: { matchLabels: { ...this.options.prometheusSelector } } }]
+      : this.manifests
+          .filter(m => groupKind(m) === 'monitoring.coreos.com/Prometheus' && m.spec?.serviceMonitorSelector)
+          .map(p => ({ by: objectRef(p), sel: p.spec.serviceMonitorSelector as LabelSelector }));
     if (selectors.length && !selectors.some(s => selectorMatches(s.sel, sm.metadata?.labels))) {
-      this.add(sm, 'servicemonitor-missing-prometheus-label', 'metadata.labels', sm.metadata?.labels ?? {},
-        `must carry the labels ${selectors.map(s => `${s.by} selects ServiceMonitors by (${JSON.stringify(s.sel)})`).join(' or ')}; otherwise Prometheus ignores it`);
+      this.add(
+        sm,
+        'servicemonitor-missing-prometheus-label',
+        'metadata.labels',
+        sm.metadata?.labels ?? {},
+        `must carry the labels ${selectors.map(s => `${s.by} selects ServiceMonitors by (${JSON.stringify(s.sel)})`).join(' or ')}; otherwise Prometheus ignores it`,
+      );
     }
   }
 
@@ -301,10 +446,16 @@ class WiringContext {
         const action = ['httpGet', 'tcpSocket', 'grpc'].find(a => probe?.[a]?.port !== undefined);
         if (!action) continue;
         const port = probe[action].port;
-        const ok = typeof port === 'number' ? declared.some(p => p.containerPort === port) : declared.some(p => p.name === port);
+        const ok =
+          typeof port === 'number' ? declared.some(p => p.containerPort === port) : declared.some(p => p.name === port);
         if (!ok) {
-          this.add(w.m, 'probe-undeclared-port', `${at}.${kind}.${action}.port`, port,
-            `must be a port container "${container.name}" declares (${declared.map(p => `${p.name ?? '(unnamed)'}/${p.containerPort}`).join(', ') || 'none'}); declare it under ports or probe a declared one`);
+          this.add(
+            w.m,
+            'probe-undeclared-port',
+            `${at}.${kind}.${action}.port`,
+            port,
+            `must be a port container "${container.name}" declares (${declared.map(p => `${p.name ?? '(unnamed)'}/${p.containerPort}`).join(', ') || 'none'}); declare it under ports or probe a declared one`,
+          );
         }
       }
     }
@@ -315,13 +466,21 @@ class WiringContext {
     if (w.m.metadata?.annotations?.[FIXED_SIZE_ANNOTATION] !== 'true') return;
     const replicas = w.m.spec?.replicas;
     if (typeof replicas === 'number' && replicas > 1) {
-      this.add(w.m, 'fixed-size-replicas', 'spec.replicas', replicas, `must be 1: the workload is fixed-size (annotated ${FIXED_SIZE_ANNOTATION})`);
+      this.add(
+        w.m,
+        'fixed-size-replicas',
+        'spec.replicas',
+        replicas,
+        `must be 1: the workload is fixed-size (annotated ${FIXED_SIZE_ANNOTATION})`,
+      );
     }
   }
 
   // 17: a replica-share canary beside an autoscaled track; runs once every autoscaler is known.
   private checkCanaryShares(): void {
-    for (const svc of this.manifests.filter(m => groupKind(m) === '/Service' && m.spec?.selector && Object.keys(m.spec.selector).length)) {
+    for (const svc of this.manifests.filter(
+      m => groupKind(m) === '/Service' && m.spec?.selector && Object.keys(m.spec.selector).length,
+    )) {
       const behind = this.selectedBy(svc).filter(w => SCALABLE.has(groupKind(w.m)));
       const scaled = behind.filter(w => this.hpasByTarget.has(w.m));
       const fixed = behind.filter(w => !this.hpasByTarget.has(w.m));
@@ -332,9 +491,15 @@ class WiringContext {
       for (const w of fixed) {
         const own = w.m.spec?.replicas ?? 1;
         const others = fixed.filter(o => o !== w).reduce((s, o) => s + (o.m.spec?.replicas ?? 1), 0);
-        this.add(w.m, 'hpa-canary-share', 'spec.replicas', own,
-          `is a share of Service "${svc.metadata?.name}" that drifts while ${hpas.map(objectRef).join(', ')} scale(s) ${scaled.map(s => objectRef(s.m)).join(', ')}: `
-          + `${own} pod(s) beside ${min}..${max} autoscaled pods is ${percentOf(own, own + others + min)}% down to ${percentOf(own, own + others + max)}% of the traffic; use ingress weights for a fixed share`, 'warning');
+        this.add(
+          w.m,
+          'hpa-canary-share',
+          'spec.replicas',
+          own,
+          `is a share of Service "${svc.metadata?.name}" that drifts while ${hpas.map(objectRef).join(', ')} scale(s) ${scaled.map(s => objectRef(s.m)).join(', ')}: ` +
+            `${own} pod(s) beside ${min}..${max} autoscaled pods is ${percentOf(own, own + others + min)}% down to ${percentOf(own, own + others + max)}% of the traffic; use ingress weights for a fixed share`,
+          'warning',
+        );
       }
     }
   }
@@ -366,7 +531,14 @@ function utilizationTargets(hpa: Manifest): Array<{ resource: string; at: string
     const r = m?.type === 'Resource' ? m.resource : m?.type === 'ContainerResource' ? m.containerResource : undefined;
     if (r?.target?.type !== 'Utilization') return [];
     // A ContainerResource metric divides by the request of its one container only.
-    return [{ resource: r.name, at: `spec.metrics[${i}]`, text: `${r.name} utilization ${r.target.averageUtilization}%`, container: m.type === 'ContainerResource' ? r.container : undefined }];
+    return [
+      {
+        resource: r.name,
+        at: `spec.metrics[${i}]`,
+        text: `${r.name} utilization ${r.target.averageUtilization}%`,
+        container: m.type === 'ContainerResource' ? r.container : undefined,
+      },
+    ];
   });
 }
 
@@ -398,7 +570,10 @@ export class WiringChecks {
   private readonly hooked = new WeakSet<IConstruct>();
   private current = new Map<IConstruct, string[]>();
 
-  private constructor(private readonly scope: IConstruct, private readonly options: WiringCheckOptions) {
+  private constructor(
+    private readonly scope: IConstruct,
+    private readonly options: WiringCheckOptions,
+  ) {
     // cdk8s validates constructs in pre-order, so this runs before the constructs it reports on;
     // each of them gets a validation of its own, and the messages carry its path.
     scope.node.addValidation({ validate: () => this.validatePass() });

@@ -1,6 +1,16 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkEnum, checkPositiveInt, INT32_MAX, DNS1123_SUBDOMAIN, invalidProp, isWholeNumber, problem, checkDuration } from '../core/errors';
+import {
+  checkDnsSubdomain,
+  checkEnum,
+  checkPositiveInt,
+  INT32_MAX,
+  DNS1123_SUBDOMAIN,
+  invalidProp,
+  isWholeNumber,
+  problem,
+  checkDuration,
+} from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { checkQuantity, ContainerResources, Cpu, Memory } from '../core/quantity';
 import { checksItself } from '../safety/rules';
@@ -47,7 +57,10 @@ export class ReplicaOwner {
    * @param workload the workload whose replicas are owned
    * @param explicitReplicas the replica count its props set, if any
    */
-  constructor(private readonly workload: IConstruct, private readonly explicitReplicas: () => number | undefined) {}
+  constructor(
+    private readonly workload: IConstruct,
+    private readonly explicitReplicas: () => number | undefined,
+  ) {}
 
   /** True once an Autoscaler owns the count. */
   public get isAutoscaled(): boolean {
@@ -62,7 +75,12 @@ export class ReplicaOwner {
   /** Records `autoscaler` as the owner; throws when another one already is. */
   public attach(autoscaler: IConstruct, range: AutoscalingRange): void {
     if (this.autoscalerPath !== undefined) {
-      invalidProp(autoscaler, 'target', this.workload, `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`);
+      invalidProp(
+        autoscaler,
+        'target',
+        this.workload,
+        `is already scaled by ${this.autoscalerPath}; two autoscalers on one workload fight each other`,
+      );
     }
     this.autoscalerPath = autoscaler.node.path;
     this.autoscalerRange = range;
@@ -70,8 +88,15 @@ export class ReplicaOwner {
     this.workload.node.addValidation({
       validate: () => {
         const replicas = this.explicitReplicas();
-        return replicas === undefined ? [] : [problem('replicas', replicas,
-          `must be left unset: ${this.autoscalerPath} owns the replica count (its minReplicas is the starting count), and a fixed count makes kubectl apply and GitOps fight it`)];
+        return replicas === undefined
+          ? []
+          : [
+              problem(
+                'replicas',
+                replicas,
+                `must be left unset: ${this.autoscalerPath} owns the replica count (its minReplicas is the starting count), and a fixed count makes kubectl apply and GitOps fight it`,
+              ),
+            ];
       },
     });
   }
@@ -109,13 +134,25 @@ export class ScalingMetric {
       // averageUtilization is an int32 above 0; above 100 is allowed (usage beyond the request).
       const u: unknown = s.utilization;
       if (!isWholeNumber(u, 1, INT32_MAX)) {
-        invalidProp(scope, `${prop}.utilization`, u, `must be a whole percentage from 1 to ${INT32_MAX} (of the request; above 100 is allowed)`);
+        invalidProp(
+          scope,
+          `${prop}.utilization`,
+          u,
+          `must be a whole percentage from 1 to ${INT32_MAX} (of the request; above 100 is allowed)`,
+        );
       }
       if (!target.resources?.[s.resource]?.request) {
-        invalidProp(scope, prop, `${s.resource} utilization ${s.utilization}%`,
-          `needs a ${s.resource} request on ${target.node.path}: utilization is usage divided by the request; set resources.${s.resource}.request there`);
+        invalidProp(
+          scope,
+          prop,
+          `${s.resource} utilization ${s.utilization}%`,
+          `needs a ${s.resource} request on ${target.node.path}: utilization is usage divided by the request; set resources.${s.resource}.request there`,
+        );
       }
-      return { type: 'Resource', resource: { name: s.resource, target: { type: 'Utilization', averageUtilization: s.utilization } } };
+      return {
+        type: 'Resource',
+        resource: { name: s.resource, target: { type: 'Utilization', averageUtilization: s.utilization } },
+      };
     }
     const text = checkQuantity(scope, `${prop}.averageValue`, s.averageValue, s.resource);
     return { type: 'Resource', resource: { name: s.resource, target: { type: 'AverageValue', averageValue: text } } };
@@ -198,7 +235,12 @@ export class Autoscaler extends Construct {
     checkProps(this, props, AUTOSCALER_SHAPE);
     const target: unknown = props.target;
     if (!isAutoscalable(target)) {
-      invalidProp(this, 'target', target, 'must be a workload an autoscaler can scale (StableDeployment, CanaryDeployment, Rollout, PipelineStage)');
+      invalidProp(
+        this,
+        'target',
+        target,
+        'must be a workload an autoscaler can scale (StableDeployment, CanaryDeployment, Rollout, PipelineStage)',
+      );
     }
     this.target = target;
     if (props.name !== undefined) {
@@ -208,7 +250,12 @@ export class Autoscaler extends Construct {
       this.name = `${target.scaleTarget.name}-autoscaler`;
       // The default name is made from the target's name: report it as target, the prop the user set.
       if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
-        invalidProp(this, 'target', target, `makes the default name (its name and "-autoscaler", ${this.name.length} characters) not a DNS-1123 subdomain of at most 253 characters: set name`);
+        invalidProp(
+          this,
+          'target',
+          target,
+          `makes the default name (its name and "-autoscaler", ${this.name.length} characters) not a DNS-1123 subdomain of at most 253 characters: set name`,
+        );
       }
     }
     this.minReplicas = props.minReplicas ?? 1;
@@ -216,15 +263,26 @@ export class Autoscaler extends Construct {
     checkPositiveInt(this, 'minReplicas', this.minReplicas);
     checkPositiveInt(this, 'maxReplicas', this.maxReplicas);
     if (this.minReplicas > this.maxReplicas) {
-      invalidProp(this, 'minReplicas', this.minReplicas, `must be less than or equal to maxReplicas (${this.maxReplicas})`);
+      invalidProp(
+        this,
+        'minReplicas',
+        this.minReplicas,
+        `must be less than or equal to maxReplicas (${this.maxReplicas})`,
+      );
     }
     if (target.fixedReplicaCount) {
-      invalidProp(this, 'target', target, 'runs a fixed number of pods (declared single-instance) and cannot be autoscaled');
+      invalidProp(
+        this,
+        'target',
+        target,
+        'runs a fixed number of pods (declared single-instance) and cannot be autoscaled',
+      );
     }
     const metrics = props.metrics ?? [ScalingMetric.cpuUtilization(80)];
     if (metrics.length === 0) invalidProp(this, 'metrics', [], 'must hold at least one metric');
     metrics.forEach((m: unknown, i) => {
-      if (!(m instanceof ScalingMetric)) invalidProp(this, `metrics[${i}]`, m, 'must be a ScalingMetric (ScalingMetric.cpuUtilization(80), ...)');
+      if (!(m instanceof ScalingMetric))
+        invalidProp(this, `metrics[${i}]`, m, 'must be a ScalingMetric (ScalingMetric.cpuUtilization(80), ...)');
     });
     const renderedMetrics = metrics.map((m, i) => m._render(this, `metrics[${i}]`, target));
     const behavior = {
@@ -251,17 +309,31 @@ export class Autoscaler extends Construct {
 function renderRules(scope: IConstruct, prop: string, rules: ScalingRules | undefined) {
   if (!rules) return undefined;
   // Kubernetes' limits: stabilizationWindowSeconds 0..3600, periodSeconds 1..1800, value above 0.
-  const window = rules.stabilizationWindow === undefined ? undefined : seconds(scope, `${prop}.stabilizationWindow`, rules.stabilizationWindow, 0, 3600);
+  const window =
+    rules.stabilizationWindow === undefined
+      ? undefined
+      : seconds(scope, `${prop}.stabilizationWindow`, rules.stabilizationWindow, 0, 3600);
   if (rules.selectPolicy !== undefined) checkEnum(scope, `${prop}.selectPolicy`, rules.selectPolicy, SELECT_POLICIES);
   if (rules.policies !== undefined && rules.policies.length === 0) {
-    invalidProp(scope, `${prop}.policies`, [], 'must hold at least one policy, or be left out for Kubernetes\' default policies');
+    invalidProp(
+      scope,
+      `${prop}.policies`,
+      [],
+      "must hold at least one policy, or be left out for Kubernetes' default policies",
+    );
   }
   const policies = rules.policies?.map((p, i) => {
     const at = `${prop}.policies[${i}]`;
     checkProps(scope, p, SCALING_POLICY_SHAPE, `${at}.`);
     checkEnum(scope, `${at}.type`, p.type, POLICY_TYPES);
     checkPositiveInt(scope, `${at}.value`, p.value);
-    if (p.period === undefined) invalidProp(scope, `${at}.period`, undefined, 'is required: give a Duration from 1 to 1800 seconds, e.g. Duration.minutes(1)');
+    if (p.period === undefined)
+      invalidProp(
+        scope,
+        `${at}.period`,
+        undefined,
+        'is required: give a Duration from 1 to 1800 seconds, e.g. Duration.minutes(1)',
+      );
     const period = seconds(scope, `${at}.period`, p.period, 1, 1800);
     return { type: p.type, value: p.value, periodSeconds: period };
   });
@@ -271,7 +343,8 @@ function renderRules(scope: IConstruct, prop: string, rules: ScalingRules | unde
 /** A Duration as whole seconds within `min..max`; the bad value is shown in seconds, as the field takes it. */
 function seconds(scope: IConstruct, prop: string, value: Duration, min: number, max: number): number {
   const s = checkDuration(scope, prop, value) / 1000;
-  if (!Number.isInteger(s) || s < min || s > max) invalidProp(scope, prop, `${s}s`, `must be whole seconds from ${min} to ${max}`);
+  if (!Number.isInteger(s) || s < min || s > max)
+    invalidProp(scope, prop, `${s}s`, `must be whole seconds from ${min} to ${max}`);
   return s;
 }
 
@@ -295,5 +368,10 @@ export const AUTOSCALER_SHAPE: PropShape = {
 function isAutoscalable(t: unknown): t is IAutoscalable {
   if (typeof t !== 'object' || t === null || !('node' in t)) return false;
   const x = t as Partial<IAutoscalable>;
-  return typeof x.attachAutoscaler === 'function' && typeof x.scaleTarget === 'object' && x.scaleTarget !== null && typeof x.scaleTarget.name === 'string';
+  return (
+    typeof x.attachAutoscaler === 'function' &&
+    typeof x.scaleTarget === 'object' &&
+    x.scaleTarget !== null &&
+    typeof x.scaleTarget.name === 'string'
+  );
 }

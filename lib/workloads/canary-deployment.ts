@@ -80,14 +80,25 @@ export class CanaryDeployment extends TrackDeployment {
   constructor(scope: Construct, id: string, props: CanaryDeploymentProps) {
     super(scope, id, props, CANARY_DEPLOYMENT_SHAPE, 'canary', (self, p: CanaryDeploymentProps) => {
       const stable: unknown = p.stable;
-      if (!(stable instanceof StableDeployment)) invalidProp(self, 'stable', stable, 'must be the StableDeployment construct this canary runs beside');
+      if (!(stable instanceof StableDeployment))
+        invalidProp(self, 'stable', stable, 'must be the StableDeployment construct this canary runs beside');
       if (p.app !== undefined && p.app !== stable.app) {
-        invalidProp(self, 'app', p.app, `must be the stable's app ("${stable.app}" of ${stable.node.path}): a canary is a new version of the same app`);
+        invalidProp(
+          self,
+          'app',
+          p.app,
+          `must be the stable's app ("${stable.app}" of ${stable.node.path}): a canary is a new version of the same app`,
+        );
       }
       const { stable: _stable, weight: _w, totalReplicas: _t, roundToWholePods: _r, replicas: _n, ...own } = p;
       // The default name is made from the stable's app: report it as app, with where the app comes from.
       if (p.name === undefined && !DNS1123_SUBDOMAIN.test(`${stable.app}-canary`)) {
-        invalidProp(self, 'app', stable.app, `(the app of ${stable.node.path}) makes the default Deployment name "${stable.app}-canary", which is not a DNS-1123 subdomain: set name`);
+        invalidProp(
+          self,
+          'app',
+          stable.app,
+          `(the app of ${stable.node.path}) makes the default Deployment name "${stable.app}-canary", which is not a DNS-1123 subdomain: set name`,
+        );
       }
       return { ...stable.containerOptions, version: undefined, ...own, app: stable.app, labelKeys: stable.labelKeys };
     });
@@ -95,20 +106,38 @@ export class CanaryDeployment extends TrackDeployment {
     const stable = props.stable;
     const stablePort = stable.containerPort?.number;
     if (props.port !== undefined && props.port !== stablePort) {
-      invalidProp(this, 'port', props.port, `must be the stable's container port (${stablePort ?? 'none'} in ${stable.node.path}): one Service must reach both tracks on the same port`);
+      invalidProp(
+        this,
+        'port',
+        props.port,
+        `must be the stable's container port (${stablePort ?? 'none'} in ${stable.node.path}): one Service must reach both tracks on the same port`,
+      );
     }
     const weight: unknown = props.weight;
-    if (weight !== undefined && (typeof weight !== 'number' || !Number.isFinite(weight) || Object.is(weight, -0) || weight < 0 || weight > 100)) {
+    if (
+      weight !== undefined &&
+      (typeof weight !== 'number' || !Number.isFinite(weight) || Object.is(weight, -0) || weight < 0 || weight > 100)
+    ) {
       invalidProp(this, 'weight', weight, 'must be a percentage from 0 to 100');
     }
     if (props.totalReplicas !== undefined) checkInt(this, 'totalReplicas', props.totalReplicas, 1);
 
     if (props.weight !== undefined) {
       if (props.replicas !== undefined) {
-        invalidProp(this, 'replicas', props.replicas, 'must not be set together with weight; give either a pod count or a percentage');
+        invalidProp(
+          this,
+          'replicas',
+          props.replicas,
+          'must not be set together with weight; give either a pod count or a percentage',
+        );
       }
       if (props.totalReplicas === undefined) {
-        invalidProp(this, 'totalReplicas', undefined, `must be set with weight (${props.weight}%), so the percentage can become whole pods`);
+        invalidProp(
+          this,
+          'totalReplicas',
+          undefined,
+          `must be set with weight (${props.weight}%), so the percentage can become whole pods`,
+        );
       }
       try {
         const round = props.roundToWholePods ?? false;
@@ -116,15 +145,26 @@ export class CanaryDeployment extends TrackDeployment {
       } catch (e) {
         if (!(e instanceof ReplicaSplitError)) throw e;
         const aboutWeight = e.argument === 'percent';
-        invalidProp(this, aboutWeight ? 'weight' : 'totalReplicas', aboutWeight ? props.weight : props.totalReplicas, e.message);
+        invalidProp(
+          this,
+          aboutWeight ? 'weight' : 'totalReplicas',
+          aboutWeight ? props.weight : props.totalReplicas,
+          e.message,
+        );
       }
       const requested = stable.requestedReplicas;
       if (requested !== undefined && requested !== this.weightSplit.stable) {
-        invalidProp(this, 'weight', props.weight, `leaves ${this.weightSplit.stable} of ${props.totalReplicas} pods for stable, but ${stable.node.path} sets replicas to ${requested}; remove one of the two`);
+        invalidProp(
+          this,
+          'weight',
+          props.weight,
+          `leaves ${this.weightSplit.stable} of ${props.totalReplicas} pods for stable, but ${stable.node.path} sets replicas to ${requested}; remove one of the two`,
+        );
       }
       stable._setReplicasFromCanary(this.weightSplit.stable);
     } else {
-      if (props.totalReplicas !== undefined) invalidProp(this, 'totalReplicas', props.totalReplicas, 'only applies with weight');
+      if (props.totalReplicas !== undefined)
+        invalidProp(this, 'totalReplicas', props.totalReplicas, 'only applies with weight');
       if (props.replicas !== undefined) checkPositiveInt(this, 'replicas', props.replicas, { allowZero: true });
       this.replicasProp = props.replicas;
     }
@@ -149,7 +189,13 @@ export class CanaryDeployment extends TrackDeployment {
 
   private validateShare(): string[] {
     if (this.weightSplit && this.stable.isAutoscaled) {
-      return [problem('weight', this.weightSplit.effectivePercent, `cannot hold while ${this.stable.node.path} is autoscaled; give the canary a fixed replicas count instead`)];
+      return [
+        problem(
+          'weight',
+          this.weightSplit.effectivePercent,
+          `cannot hold while ${this.stable.node.path} is autoscaled; give the canary a fixed replicas count instead`,
+        ),
+      ];
     }
     if (this.stable.isAutoscaled && !this.isAutoscaled) {
       // The share only drifts for traffic through a Service that selects both tracks; with one
@@ -170,7 +216,8 @@ export class CanaryDeployment extends TrackDeployment {
       const selector: unknown = m.spec?.selector;
       if (!isPlainObject(selector) || Object.keys(selector).length === 0) continue;
       const catches = (labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
-      if (catches(stableLabels) && catches(canaryLabels)) return (c.node.id === 'Resource' ? c.node.scope! : c).node.path;
+      if (catches(stableLabels) && catches(canaryLabels))
+        return (c.node.id === 'Resource' ? c.node.scope! : c).node.path;
     }
     return undefined;
   }
@@ -178,9 +225,11 @@ export class CanaryDeployment extends TrackDeployment {
   private shareWarning(service: string): string {
     const canary = this.replicas ?? 0;
     const { min, max } = this.stable.autoscalingRange!;
-    return `the canary's traffic share moves while ${this.stable.node.path} autoscales: `
-      + `${canary} canary pod(s) beside ${min}..${max} stable pods is ${percentOf(canary, canary + min)}% down to ${percentOf(canary, canary + max)}% `
-      + `of the traffic of the Service at ${service}, which selects both tracks. `
-      + 'Use ingress weights (a HostIngress canary over one Service per track) for a fixed share.';
+    return (
+      `the canary's traffic share moves while ${this.stable.node.path} autoscales: ` +
+      `${canary} canary pod(s) beside ${min}..${max} stable pods is ${percentOf(canary, canary + min)}% down to ${percentOf(canary, canary + max)}% ` +
+      `of the traffic of the Service at ${service}, which selects both tracks. ` +
+      'Use ingress weights (a HostIngress canary over one Service per track) for a fixed share.'
+    );
   }
 }

@@ -1,6 +1,16 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsSubdomain, checkEnum, checkHostName, checkPercent, checkPort, checkUrlPath, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
+import {
+  checkDnsSubdomain,
+  checkEnum,
+  checkHostName,
+  checkPercent,
+  checkPort,
+  checkUrlPath,
+  DNS1123_SUBDOMAIN,
+  invalidProp,
+  problem,
+} from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { VersionedService } from './versioned-service';
 
@@ -63,13 +73,28 @@ export class NginxCanary {
     }
     if (header !== undefined) {
       if (typeof header !== 'string' || header.length > 256 || !/^[A-Za-z0-9-]+$/.test(header)) {
-        invalidProp(scope, 'canary.split.header', header, 'must be an HTTP header name (letters, digits and "-", at most 256 characters)');
+        invalidProp(
+          scope,
+          'canary.split.header',
+          header,
+          'must be an HTTP header name (letters, digits and "-", at most 256 characters)',
+        );
       }
       out['nginx.ingress.kubernetes.io/canary-by-header'] = header;
       if (value !== undefined) {
         // ingress-nginx compares the value to the header as sent: one line of visible characters.
-        if (typeof value !== 'string' || value === '' || value.length > 1024 || !/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(value)) {
-          invalidProp(scope, 'canary.split.value', value, 'must be a header value: 1 to 1024 visible ASCII characters, single spaces inside');
+        if (
+          typeof value !== 'string' ||
+          value === '' ||
+          value.length > 1024 ||
+          !/^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/.test(value)
+        ) {
+          invalidProp(
+            scope,
+            'canary.split.value',
+            value,
+            'must be a header value: 1 to 1024 visible ASCII characters, single spaces inside',
+          );
         }
         out['nginx.ingress.kubernetes.io/canary-by-header-value'] = value;
       }
@@ -160,20 +185,48 @@ export class HostIngress extends Construct {
       this.name = id.toLowerCase();
       // The default name is made from the construct id, which is not a prop: say so and ask for a name.
       if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
-        invalidProp(this, 'name', undefined, `must be given: the default, the construct id lower-cased ("${this.name}"), is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)`);
+        invalidProp(
+          this,
+          'name',
+          undefined,
+          `must be given: the default, the construct id lower-cased ("${this.name}"), is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)`,
+        );
       }
     }
     if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
     const canary = props.canary;
     if (canary !== undefined) {
-      if (!(canary.primary instanceof HostIngress)) invalidProp(this, 'canary.primary', canary.primary, 'must be the HostIngress whose traffic the canary takes part of');
-      if (!(canary.split instanceof NginxCanary)) invalidProp(this, 'canary.split', canary.split, 'must be NginxCanary.weight(percent) or NginxCanary.header(name)');
-      if (canary.primary.isCanary) invalidProp(this, 'canary.primary', canary.primary, 'is itself a canary Ingress: ingress-nginx pairs a canary only with a primary (non-canary) Ingress');
+      if (!(canary.primary instanceof HostIngress))
+        invalidProp(
+          this,
+          'canary.primary',
+          canary.primary,
+          'must be the HostIngress whose traffic the canary takes part of',
+        );
+      if (!(canary.split instanceof NginxCanary))
+        invalidProp(
+          this,
+          'canary.split',
+          canary.split,
+          'must be NginxCanary.weight(percent) or NginxCanary.header(name)',
+        );
+      if (canary.primary.isCanary)
+        invalidProp(
+          this,
+          'canary.primary',
+          canary.primary,
+          'is itself a canary Ingress: ingress-nginx pairs a canary only with a primary (non-canary) Ingress',
+        );
     }
     this.isCanary = canary !== undefined;
     const annotations = canary ? canary.split._annotations(this) : undefined;
     if (canary && props.className !== undefined && props.className !== canary.primary.className) {
-      invalidProp(this, 'className', props.className, `must be the primary's class (${canary.primary.className ?? 'default'}): ingress-nginx pairs a canary only with an Ingress of its own class`);
+      invalidProp(
+        this,
+        'className',
+        props.className,
+        `must be the primary's class (${canary.primary.className ?? 'default'}): ingress-nginx pairs a canary only with an Ingress of its own class`,
+      );
     }
     this.className = props.className ?? canary?.primary.className;
     (props.rules ?? []).forEach(rule => this.addRule(rule));
@@ -181,7 +234,9 @@ export class HostIngress extends Construct {
       const primary = canary.primary;
       this.node.addValidation({ validate: () => this.validateCanaryOf(primary) });
     }
-    this.node.addValidation({ validate: () => (this.resolvedRules.length ? [] : [problem('rules', [], 'must hold at least one host rule')]) });
+    this.node.addValidation({
+      validate: () => (this.resolvedRules.length ? [] : [problem('rules', [], 'must hold at least one host rule')]),
+    });
 
     this.ingress = new ApiObject(this, 'Resource', {
       apiVersion: 'networking.k8s.io/v1',
@@ -207,15 +262,26 @@ export class HostIngress extends Construct {
     const pathType = rule.pathType ?? 'Prefix';
     checkEnum(this, `${prop}.pathType`, pathType, PATH_TYPES);
     const service: unknown = rule.service;
-    if (!(service instanceof VersionedService)) invalidProp(this, `${prop}.service`, service, 'must be a VersionedService construct');
+    if (!(service instanceof VersionedService))
+      invalidProp(this, `${prop}.service`, service, 'must be a VersionedService construct');
     const port = rule.port ?? service.servicePort.port;
     if (typeof port === 'number') checkPort(this, `${prop}.port`, port);
     if (!service.hasPort(port)) {
-      invalidProp(this, `${prop}.port`, port, `must be a port of ${service.node.path} (Service "${service.name}" has ${service.servicePort.name}/${service.servicePort.port})`);
+      invalidProp(
+        this,
+        `${prop}.port`,
+        port,
+        `must be a port of ${service.node.path} (Service "${service.name}" has ${service.servicePort.name}/${service.servicePort.port})`,
+      );
     }
     const clash = this.resolvedRules.find(r => r.host === host && r.path === path);
     if (clash) {
-      invalidProp(this, `${prop}.host`, `${host}${path}`, `is already routed to ${clash.service.name} by an earlier rule; one host and path can have one backend`);
+      invalidProp(
+        this,
+        `${prop}.host`,
+        `${host}${path}`,
+        `is already routed to ${clash.service.name} by an earlier rule; one host and path can have one backend`,
+      );
     }
     if (rule.tlsSecret !== undefined) checkDnsSubdomain(this, `${prop}.tlsSecret`, rule.tlsSecret);
     this.resolvedRules.push({ host, path, pathType, service, port, tlsSecret: rule.tlsSecret });
@@ -229,7 +295,13 @@ export class HostIngress extends Construct {
   private validateCanaryOf(primary: HostIngress): string[] {
     return this.resolvedRules
       .filter(r => !primary.resolvedRules.some(p => p.host === r.host && p.path === r.path))
-      .map(r => problem('rules', `${r.host}${r.path}`, `must also be a rule of the primary ${primary.node.path}: ingress-nginx applies a canary only to a host and path its primary serves`));
+      .map(r =>
+        problem(
+          'rules',
+          `${r.host}${r.path}`,
+          `must also be a rule of the primary ${primary.node.path}: ingress-nginx applies a canary only to a host and path its primary serves`,
+        ),
+      );
   }
 
   private renderSpec(): Record<string, unknown> {
@@ -251,14 +323,21 @@ export class HostIngress extends Construct {
     }
     return {
       ingressClassName: this.className,
-      tls: tlsBySecret.size ? [...tlsBySecret].map(([secretName, tlsHosts]) => ({ hosts: tlsHosts, secretName })) : undefined,
+      tls: tlsBySecret.size
+        ? [...tlsBySecret].map(([secretName, tlsHosts]) => ({ hosts: tlsHosts, secretName }))
+        : undefined,
       rules: hosts.map(host => ({
         host,
         http: {
           paths: byHost.get(host)!.map(r => ({
             path: r.path,
             pathType: r.pathType,
-            backend: { service: { name: r.service.name, port: typeof r.port === 'number' ? { number: r.port } : { name: r.port } } },
+            backend: {
+              service: {
+                name: r.service.name,
+                port: typeof r.port === 'number' ? { number: r.port } : { name: r.port },
+              },
+            },
           })),
         },
       })),

@@ -30,7 +30,8 @@ export function desiredReplicas(input: DesiredReplicasInput): number {
   const min = input.minReplicas ?? 1;
   const max = input.maxReplicas ?? Number.POSITIVE_INFINITY;
   if (!(targetMetric > 0)) throw new RangeError('targetMetric must be above 0');
-  if (!Number.isInteger(currentReplicas) || currentReplicas < 0) throw new RangeError('currentReplicas must be a whole number >= 0');
+  if (!Number.isInteger(currentReplicas) || currentReplicas < 0)
+    throw new RangeError('currentReplicas must be a whole number >= 0');
   if (min > max) throw new RangeError('minReplicas must not exceed maxReplicas');
   const ratio = currentMetric / targetMetric;
   const desired = Math.abs(ratio - 1) <= tolerance ? currentReplicas : Math.ceil(currentReplicas * ratio);

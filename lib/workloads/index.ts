@@ -16,4 +16,12 @@ export type { ServicePort, ServiceType, VersionedServiceProps } from './versione
 export { HostIngress, NginxCanary } from './host-ingress';
 export type { HostIngressProps, HostRule, IngressCanaryOptions, PathType } from './host-ingress';
 export { Autoscaler, ScalingMetric } from './autoscaler';
-export type { AutoscalerProps, AutoscalingRange, IAutoscalable, MetricSpec, ScaleTarget, ScalingPolicy, ScalingRules } from './autoscaler';
+export type {
+  AutoscalerProps,
+  AutoscalingRange,
+  IAutoscalable,
+  MetricSpec,
+  ScaleTarget,
+  ScalingPolicy,
+  ScalingRules,
+} from './autoscaler';

@@ -96,7 +96,7 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
 
   /** Pods the manifest asks for, or undefined while an Autoscaler owns the count. */
   public get replicas(): number | undefined {
-    return this.isAutoscaled ? undefined : this.explicitReplicas ?? 1;
+    return this.isAutoscaled ? undefined : (this.explicitReplicas ?? 1);
   }
 
   /** True once an Autoscaler manages this workload's replica count. */

@@ -41,7 +41,12 @@ export class ReplicaSplitError extends RangeError {
  * of a percentage whole pods cannot meet (a construct names its own rounding prop).
  * @internal
  */
-export function splitPods(percent: number, totalReplicas: number, round: boolean, roundingAdvice: string): ReplicaSplit {
+export function splitPods(
+  percent: number,
+  totalReplicas: number,
+  round: boolean,
+  roundingAdvice: string,
+): ReplicaSplit {
   if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
     throw new ReplicaSplitError('percent', 'must be a percentage from 0 to 100');
   }
@@ -53,8 +58,11 @@ export function splitPods(percent: number, totalReplicas: number, round: boolean
   if (Math.abs(canary - exact) > 1e-9) {
     if (!round) {
       const candidates = nearestExact(totalReplicas, percent);
-      throw new ReplicaSplitError('percent', `cannot be met with whole pods out of ${totalReplicas} (${exact.toFixed(2)} canary pods); `
-        + `use ${candidates} or another pod total, or ${roundingAdvice}`);
+      throw new ReplicaSplitError(
+        'percent',
+        `cannot be met with whole pods out of ${totalReplicas} (${exact.toFixed(2)} canary pods); ` +
+          `use ${candidates} or another pod total, or ${roundingAdvice}`,
+      );
     }
     if (percent > 0) canary = Math.max(canary, 1);
     if (percent < 100) canary = Math.min(canary, totalReplicas - 1);

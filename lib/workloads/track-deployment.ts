@@ -1,6 +1,13 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkLabelValue, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, wholeSeconds } from '../core/errors';
+import {
+  checkDnsSubdomain,
+  checkLabelValue,
+  checkPositiveInt,
+  DNS1123_SUBDOMAIN,
+  invalidProp,
+  wholeSeconds,
+} from '../core/errors';
 import { PropShape } from '../core/props';
 import { LabelKeys, resolveLabelKeys, Track } from '../core/labels';
 import { UpdateStrategy } from '../core/update-strategy';
@@ -63,20 +70,33 @@ export abstract class TrackDeployment extends PodWorkload {
    * @param settingsOf turns the checked props into the deployment's settings
    */
   protected constructor(
-    scope: Construct, id: string, props: unknown, shape: PropShape, track: Track,
+    scope: Construct,
+    id: string,
+    props: unknown,
+    shape: PropShape,
+    track: Track,
     settingsOf: (self: Construct, props: any) => TrackDeploymentSettings,
   ) {
     // The settings are made while the identity is checked (a canary's come from its stable), and used after.
     let settings!: TrackDeploymentSettings;
     super(scope, id, {
-      props, shape, kind: DEPLOYMENT_KIND, track,
+      props,
+      shape,
+      kind: DEPLOYMENT_KIND,
+      track,
       identify: self => {
         settings = settingsOf(self, props);
         return identifyTrack(self, settings, track);
       },
     });
     // What a canary inherits: the container and update options, not the identity (app, name, replicas, labels).
-    const { app: _app, name: _name, labelKeys: _keys, replicas: _replicas, ...containerOptions } = settings as TrackDeploymentSettings & { replicas?: number };
+    const {
+      app: _app,
+      name: _name,
+      labelKeys: _keys,
+      replicas: _replicas,
+      ...containerOptions
+    } = settings as TrackDeploymentSettings & { replicas?: number };
     this.containerOptions = containerOptions as ContainerOptions;
     const timing = renderUpdateTiming(this, settings);
     const template = this.podTemplate(settings);
@@ -99,7 +119,12 @@ function identifyTrack(scope: Construct, settings: TrackDeploymentSettings, trac
     name = `${app}-${track}`;
     // The default name is made from app: report it as app, the prop the user set.
     if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
-      invalidProp(scope, 'app', app, `makes the default Deployment name "${name}", which is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters): use such an app or set name`);
+      invalidProp(
+        scope,
+        'app',
+        app,
+        `makes the default Deployment name "${name}", which is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters): use such an app or set name`,
+      );
     }
   }
   return { app, labelKeys, name, version: resolveVersion(scope, settings), container: settings };
@@ -112,16 +137,30 @@ const DEFAULT_PROGRESS_DEADLINE_SECONDS = 600;
  * `revisionHistoryLimit`, `minReadySeconds` and `progressDeadlineSeconds` of a Deployment or
  * Rollout spec, checked: a progress deadline not longer than minReady fails every rollout.
  */
-export function renderUpdateTiming(scope: IConstruct, options: Pick<DeploymentUpdateOptions, 'minReady' | 'progressDeadline' | 'revisionHistoryLimit'>) {
-  if (options.revisionHistoryLimit !== undefined) checkPositiveInt(scope, 'revisionHistoryLimit', options.revisionHistoryLimit, { allowZero: true });
+export function renderUpdateTiming(
+  scope: IConstruct,
+  options: Pick<DeploymentUpdateOptions, 'minReady' | 'progressDeadline' | 'revisionHistoryLimit'>,
+) {
+  if (options.revisionHistoryLimit !== undefined)
+    checkPositiveInt(scope, 'revisionHistoryLimit', options.revisionHistoryLimit, { allowZero: true });
   const minReadySeconds = wholeSeconds(scope, 'minReady', options.minReady);
   const progressDeadlineSeconds = wholeSeconds(scope, 'progressDeadline', options.progressDeadline);
   if (progressDeadlineSeconds !== undefined && progressDeadlineSeconds <= (minReadySeconds ?? 0)) {
-    invalidProp(scope, 'progressDeadline', `${progressDeadlineSeconds}s`, `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`);
+    invalidProp(
+      scope,
+      'progressDeadline',
+      `${progressDeadlineSeconds}s`,
+      `must be longer than minReady (${minReadySeconds ?? 0}s), or every rollout is reported as failed`,
+    );
   }
   // The API server (and Argo) default progressDeadlineSeconds to 600 and then make the same comparison.
   if (progressDeadlineSeconds === undefined && (minReadySeconds ?? 0) >= DEFAULT_PROGRESS_DEADLINE_SECONDS) {
-    invalidProp(scope, 'minReady', `${minReadySeconds}s`, `must be shorter than the progress deadline, ${DEFAULT_PROGRESS_DEADLINE_SECONDS}s by default (the API server refuses the object otherwise); set progressDeadline longer, or minReady shorter`);
+    invalidProp(
+      scope,
+      'minReady',
+      `${minReadySeconds}s`,
+      `must be shorter than the progress deadline, ${DEFAULT_PROGRESS_DEADLINE_SECONDS}s by default (the API server refuses the object otherwise); set progressDeadline longer, or minReady shorter`,
+    );
   }
   return { revisionHistoryLimit: options.revisionHistoryLimit, minReadySeconds, progressDeadlineSeconds };
 }

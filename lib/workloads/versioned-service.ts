@@ -61,7 +61,12 @@ function servesProp(serves: unknown, i: number): string {
 function isWorkload(w: unknown): w is IWorkload {
   if (typeof w !== 'object' || w === null || !('node' in w)) return false;
   const x = w as Partial<IWorkload>;
-  return typeof x.app === 'string' && (x.track === 'stable' || x.track === 'canary') && typeof x.labelKeys === 'object' && x.labelKeys !== null;
+  return (
+    typeof x.app === 'string' &&
+    (x.track === 'stable' || x.track === 'canary') &&
+    typeof x.labelKeys === 'object' &&
+    x.labelKeys !== null
+  );
 }
 
 /** A named Service port. */
@@ -119,13 +124,28 @@ export class VersionedService extends Construct {
     const workloads = (Array.isArray(serves) ? serves : [serves]) as unknown[];
     if (workloads.length === 0) invalidProp(this, 'serves', [], 'must name at least one workload');
     workloads.forEach((w, i) => {
-      if (!isWorkload(w)) invalidProp(this, servesProp(serves, i), w, 'must be a workload construct (StableDeployment, CanaryDeployment, Rollout, PipelineStage)');
+      if (!isWorkload(w))
+        invalidProp(
+          this,
+          servesProp(serves, i),
+          w,
+          'must be a workload construct (StableDeployment, CanaryDeployment, Rollout, PipelineStage)',
+        );
     });
     const checked = workloads as IWorkload[];
     const first = checked[0];
     for (const w of checked) {
-      if (w.app !== first.app || w.labelKeys.app !== first.labelKeys.app || w.labelKeys.track !== first.labelKeys.track) {
-        invalidProp(this, 'serves', w, `must all be of one app with one label scheme: ${w.node.path} is app "${w.app}" but ${first.node.path} is "${first.app}"`);
+      if (
+        w.app !== first.app ||
+        w.labelKeys.app !== first.labelKeys.app ||
+        w.labelKeys.track !== first.labelKeys.track
+      ) {
+        invalidProp(
+          this,
+          'serves',
+          w,
+          `must all be of one app with one label scheme: ${w.node.path} is app "${w.app}" but ${first.node.path} is "${first.app}"`,
+        );
       }
     }
     return checked;
@@ -140,7 +160,12 @@ export class VersionedService extends Construct {
     const name = oneTrack ? `${this.app}-${oneTrack}` : this.app;
     // The default name is made from the app of what it serves: report it as serves, the prop the user set.
     if (!NAME_RULES.dns1035Label.test(name)) {
-      invalidProp(this, servesProp(props.serves, 0), this.workloads[0], `has app "${this.app}", which makes the default Service name "${name}": not a DNS-1035 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters); set name`);
+      invalidProp(
+        this,
+        servesProp(props.serves, 0),
+        this.workloads[0],
+        `has app "${this.app}", which makes the default Service name "${name}": not a DNS-1035 label (lower-case letters, digits and "-", starting with a letter and ending with a letter or digit, at most 63 characters); set name`,
+      );
     }
     return name;
   }
@@ -156,7 +181,12 @@ export class VersionedService extends Construct {
     checkPort(this, 'targetPort', targetPort);
     for (const w of this.workloads) {
       if (w.containerPort !== undefined && w.containerPort.number !== targetPort) {
-        invalidProp(this, 'targetPort', targetPort, `must be a port the pods listen on: ${w.node.path} listens on ${w.containerPort.number}`);
+        invalidProp(
+          this,
+          'targetPort',
+          targetPort,
+          `must be a port the pods listen on: ${w.node.path} listens on ${w.containerPort.number}`,
+        );
       }
     }
     const portName = props.portName ?? first.containerPort?.name ?? 'http';

@@ -1,6 +1,15 @@
 import { IConstruct } from 'constructs';
 import {
-  checkDnsLabel, checkEnum, checkEnvName, checkLabelValue, checkPort, checkPortName, checkStringArray, DNS1123_LABEL, invalidProp, LABEL_VALUE,
+  checkDnsLabel,
+  checkEnum,
+  checkEnvName,
+  checkLabelValue,
+  checkPort,
+  checkPortName,
+  checkStringArray,
+  DNS1123_LABEL,
+  invalidProp,
+  LABEL_VALUE,
 } from '../core/errors';
 import { ResolvedLabelKeys, Track } from '../core/labels';
 import { PodSecurity } from '../core/pod-security';
@@ -120,13 +129,24 @@ const PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Ne
  * `appProp` names the prop `app` came from, for the error when the default container name
  * made from it is invalid.
  */
-export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, app: string, podLabels: Record<string, string>, appProp = 'app'): Record<string, any> {
+export function renderPodTemplate(
+  scope: IConstruct,
+  options: ContainerOptions,
+  app: string,
+  podLabels: Record<string, string>,
+  appProp = 'app',
+): Record<string, any> {
   const image = options.image;
   checkImage(scope, image);
   if (options.containerName !== undefined) {
     checkDnsLabel(scope, 'containerName', options.containerName);
   } else if (typeof app !== 'string' || app.length > 63 || !DNS1123_LABEL.test(app)) {
-    invalidProp(scope, appProp, app, 'is also the default container name, which must be a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters): set containerName');
+    invalidProp(
+      scope,
+      appProp,
+      app,
+      'is also the default container name, which must be a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters): set containerName',
+    );
   }
   const containerName = options.containerName ?? app;
 
@@ -144,12 +164,18 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
   for (const kind of PROBE_KINDS) {
     const probe: unknown = options[kind];
     if (probe === undefined) continue;
-    if (!(probe instanceof Probe)) invalidProp(scope, kind, probe, 'must be a Probe (Probe.http, Probe.tcp or Probe.exec) or left out');
+    if (!(probe instanceof Probe))
+      invalidProp(scope, kind, probe, 'must be a Probe (Probe.http, Probe.tcp or Probe.exec) or left out');
     probes[`${kind}Probe`] = probe._render(scope, kind, kind, ports);
   }
   if (options.readiness && options.liveness && options.readiness.sameAs(options.liveness)) {
     // A liveness probe identical to readiness restarts pods that are merely busy; make the difference deliberate.
-    invalidProp(scope, 'liveness', 'same as readiness', 'must differ from the readiness probe (give it a later initialDelay, a higher failureThreshold or another endpoint)');
+    invalidProp(
+      scope,
+      'liveness',
+      'same as readiness',
+      'must differ from the readiness probe (give it a later initialDelay, a higher failureThreshold or another endpoint)',
+    );
   }
 
   const envMap: unknown = options.env ?? {};
@@ -157,7 +183,13 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
   checkPlainData(scope, 'env', envMap);
   const env = Object.entries(envMap).map(([name, value]) => {
     checkEnvName(scope, `env.${name}`, name);
-    if (typeof value !== 'string') invalidProp(scope, `env.${name}`, value, 'must be a string (Kubernetes takes only string values: quote numbers and booleans)');
+    if (typeof value !== 'string')
+      invalidProp(
+        scope,
+        `env.${name}`,
+        value,
+        'must be a string (Kubernetes takes only string values: quote numbers and booleans)',
+      );
     return { name, value };
   });
   if (options.command !== undefined) checkStringArray(scope, 'command', options.command);
@@ -166,13 +198,24 @@ export function renderPodTemplate(scope: IConstruct, options: ContainerOptions, 
   const pullPolicy = options.imagePullPolicy ?? 'IfNotPresent';
   checkEnum(scope, 'imagePullPolicy', pullPolicy, PULL_POLICIES);
   const security: unknown = options.security ?? PodSecurity.restricted();
-  if (!(security instanceof PodSecurity)) invalidProp(scope, 'security', security, 'must be a PodSecurity (PodSecurity.restricted() or PodSecurity.baseline()) or left out');
+  if (!(security instanceof PodSecurity))
+    invalidProp(
+      scope,
+      'security',
+      security,
+      'must be a PodSecurity (PodSecurity.restricted() or PodSecurity.baseline()) or left out',
+    );
   // _podContext checks the options, so it runs before anything else reads them.
   const podSecurityContext = security._podContext(scope, 'security');
   const tmp = security.writableTmp;
   const resources = renderResources(scope, 'resources', options.resources);
   if (options.automountServiceAccountToken !== undefined && typeof options.automountServiceAccountToken !== 'boolean') {
-    invalidProp(scope, 'automountServiceAccountToken', options.automountServiceAccountToken, 'must be true or false or left out');
+    invalidProp(
+      scope,
+      'automountServiceAccountToken',
+      options.automountServiceAccountToken,
+      'must be true or false or left out',
+    );
   }
 
   const container = {
@@ -235,7 +278,8 @@ const DIGEST_HEX_LENGTH: Record<string, number> = { sha256: 64, sha384: 96, sha5
  */
 export function parseImageReference(text: string): ImageReference {
   if (typeof text !== 'string' || text === '') throw new ImageReferenceError('is not an image reference');
-  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text)) throw new ImageReferenceError('must not start with a URL scheme ("https://"): write "registry/path:tag"');
+  if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text))
+    throw new ImageReferenceError('must not start with a URL scheme ("https://"): write "registry/path:tag"');
   if (/\s|[\u0000-\u001f\u007f]/.test(text)) throw new ImageReferenceError('must not hold whitespace');
   let rest = text;
   let digest: string | undefined;
@@ -246,7 +290,9 @@ export function parseImageReference(text: string): ImageReference {
     const match = DIGEST.exec(digest);
     const length = match ? DIGEST_HEX_LENGTH[match[1]] : undefined;
     if (!match || length === undefined || match[2].length !== length || /[A-F]/.test(match[2])) {
-      throw new ImageReferenceError(`has an invalid digest "${digest}": give "sha256:" and 64 lower-case hex digits (sha384: 96, sha512: 128)`);
+      throw new ImageReferenceError(
+        `has an invalid digest "${digest}": give "sha256:" and 64 lower-case hex digits (sha384: 96, sha512: 128)`,
+      );
     }
   }
   let tag: string | undefined;
@@ -256,7 +302,10 @@ export function parseImageReference(text: string): ImageReference {
     tag = rest.slice(colon + 1);
     rest = rest.slice(0, colon);
     if (tag === '') throw new ImageReferenceError('has an empty tag after ":": give a tag such as "1.0", or a digest');
-    if (!TAG.test(tag)) throw new ImageReferenceError(`has an invalid tag "${tag}": a tag is 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`);
+    if (!TAG.test(tag))
+      throw new ImageReferenceError(
+        `has an invalid tag "${tag}": a tag is 1 to 128 letters, digits, "_", "." and "-", not starting with "." or "-"`,
+      );
   }
   if (rest.length > 255) throw new ImageReferenceError(`has a name of ${rest.length} characters: at most 255`);
   const components = rest.split('/');
@@ -264,16 +313,21 @@ export function parseImageReference(text: string): ImageReference {
   if (components.length > 1 && (/[.:]/.test(components[0]) || components[0] === 'localhost')) {
     domain = components.shift()!;
     const match = /^(\[[0-9a-fA-F:.]+\]|[^:]+)(?::([0-9]+))?$/.exec(domain);
-    const hostOk = match !== null && (match[1].startsWith('[') || match[1].split('.').every(c => DOMAIN_COMPONENT.test(c)));
+    const hostOk =
+      match !== null && (match[1].startsWith('[') || match[1].split('.').every(c => DOMAIN_COMPONENT.test(c)));
     if (!hostOk) {
-      throw new ImageReferenceError(`has an invalid registry host "${domain}": write host or host:port, e.g. "ghcr.io" or "localhost:5000"`);
+      throw new ImageReferenceError(
+        `has an invalid registry host "${domain}": write host or host:port, e.g. "ghcr.io" or "localhost:5000"`,
+      );
     }
   }
   for (const component of components) {
     if (!PATH_COMPONENT.test(component)) {
-      throw new ImageReferenceError(component === ''
-        ? 'has an empty path component ("//" or a "/" at either end)'
-        : `has an invalid path component "${component}": path components are lower-case letters and digits, joined inside by ".", "_", "__" or "-"`);
+      throw new ImageReferenceError(
+        component === ''
+          ? 'has an empty path component ("//" or a "/" at either end)'
+          : `has an invalid path component "${component}": path components are lower-case letters and digits, joined inside by ".", "_", "__" or "-"`,
+      );
     }
   }
   return { domain, path: components.join('/'), tag, digest };
@@ -294,7 +348,12 @@ export function checkImage(scope: IConstruct, image: string, prop = 'image'): vo
     invalidProp(scope, prop, image, `${(e as Error).message}; an image reference looks like "ghcr.io/example/web:1.0"`);
   }
   if ((ref.tag === undefined && ref.digest === undefined) || ref.tag?.toLowerCase() === 'latest') {
-    invalidProp(scope, prop, image, 'must carry an explicit tag other than "latest", or a digest, e.g. "dummy-api:1.0": "latest" changes under you');
+    invalidProp(
+      scope,
+      prop,
+      image,
+      'must carry an explicit tag other than "latest", or a digest, e.g. "dummy-api:1.0": "latest" changes under you',
+    );
   }
 }
 
@@ -324,10 +383,20 @@ export function resolveVersion(scope: IConstruct, options: ContainerOptions): st
   }
   const tag = imageTag(options.image);
   if (tag === undefined) {
-    invalidProp(scope, 'version', undefined, `must be given when the image has no tag (it fills the version label; ${JSON.stringify(options.image)} has only a digest)`);
+    invalidProp(
+      scope,
+      'version',
+      undefined,
+      `must be given when the image has no tag (it fills the version label; ${JSON.stringify(options.image)} has only a digest)`,
+    );
   }
   if (tag.length > 63 || !LABEL_VALUE.test(tag)) {
-    invalidProp(scope, 'image', options.image, `has the tag "${tag}", which fills the version label but is not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit): set version`);
+    invalidProp(
+      scope,
+      'image',
+      options.image,
+      `has the tag "${tag}", which fills the version label but is not a label value (at most 63 letters, digits, "-", "_" and ".", starting and ending with a letter or digit): set version`,
+    );
   }
   return tag;
 }

@@ -1,6 +1,14 @@
 import { App, Chart } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-27';
-import { AnalysisTemplate, Condition, Cpu, MetricProvider, PodSecurity, StableDeployment, VersionedService } from '../../lib';
+import {
+  AnalysisTemplate,
+  Condition,
+  Cpu,
+  MetricProvider,
+  PodSecurity,
+  StableDeployment,
+  VersionedService,
+} from '../../lib';
 
 /**
  * One bad input: `build` makes it in a fresh app; synthesis must then fail with a message that
@@ -34,12 +42,33 @@ export const service = (app: App) => {
 };
 export const withRequest = { resources: { cpu: { request: Cpu.millis(100) } } };
 export const prometheus = 'http://prometheus.monitoring.svc:9090';
-export const restarts = (c: Chart, query = 'scalar(sum(kube_pod_container_status_restarts_total))') => new AnalysisTemplate(c, 'restarts', {
-  metrics: [{ name: 'restarts', provider: MetricProvider.prometheus({ address: prometheus, query }), condition: Condition.scalarBelow(2) }],
+export const restarts = (c: Chart, query = 'scalar(sum(kube_pod_container_status_restarts_total))') =>
+  new AnalysisTemplate(c, 'restarts', {
+    metrics: [
+      {
+        name: 'restarts',
+        provider: MetricProvider.prometheus({ address: prometheus, query }),
+        condition: Condition.scalarBelow(2),
+      },
+    ],
+  });
+export const stage = (name: string, extra: object = {}) => ({
+  name,
+  image: `example/${name}:1.0`,
+  security: PodSecurity.restricted({ runAsUser: 1000 }),
+  ...extra,
 });
-export const stage = (name: string, extra: object = {}) => ({ name, image: `example/${name}:1.0`, security: PodSecurity.restricted({ runAsUser: 1000 }), ...extra });
-export const l1Deployment = (c: Chart, id: string, labels: Record<string, string>, selector: Record<string, string>, container: object = {}) =>
+export const l1Deployment = (
+  c: Chart,
+  id: string,
+  labels: Record<string, string>,
+  selector: Record<string, string>,
+  container: object = {},
+) =>
   new k8s.KubeDeployment(c, id, {
     metadata: { name: id },
-    spec: { selector: { matchLabels: selector }, template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'web:1.0', ...container }] } } },
+    spec: {
+      selector: { matchLabels: selector },
+      template: { metadata: { labels }, spec: { containers: [{ name: 'main', image: 'web:1.0', ...container }] } },
+    },
   });

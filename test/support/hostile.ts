@@ -25,25 +25,76 @@ export const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
 function mustBeRefused(value: unknown): boolean {
   if (value === null) return true;
   if (typeof value !== 'object') return false;
-  return Object.prototype.hasOwnProperty.call(value, '__proto__') || Object.prototype.hasOwnProperty.call(value, 'self');
+  return (
+    Object.prototype.hasOwnProperty.call(value, '__proto__') || Object.prototype.hasOwnProperty.call(value, 'self')
+  );
 }
 
 function acceptableOrNot(): fc.Arbitrary<unknown> {
   return fc.oneof(
-  fc.string({ maxLength: 20 }),
-  fc.string({ unit: 'binary', maxLength: 20 }),
-  fc.constantFrom(
-    '', ' ', 'latest', 'LATEST', 'a:', ':1.0', 'http://x:1.0', '../../etc', '/', '//', '/a/../b', 'a b', 'UPPER', '-a', 'a-', '1', '-1',
-    '__proto__', 'constructor', '{{args.x}}', '"} or vector(1) #', '") or vector(1) or ("', 'x\ny', 'a'.repeat(64), 'a'.repeat(300), 'nats://u:p@h:4222',
-    'http://user:pass@prometheus:9090', '*.example.com', 'a.*.example.com', '10.0.0.1', '99999', '1e400', 'NaN',
-  ),
-  fc.integer(),
-  fc.double(),
-  fc.constantFrom(NaN, Infinity, -Infinity, -0, 0, -1, 0.5, 1.5, 2 ** 31, 2 ** 31 - 1, 2 ** 53, Number.MAX_VALUE, 65536, 1e6),
-  fc.constant(undefined),
-  fc.boolean(),
-  fc.array(fc.oneof(fc.string({ maxLength: 5 }), fc.integer()), { maxLength: 3 }),
-  fc.dictionary(fc.string({ minLength: 1, maxLength: 5 }).filter(k => k !== '__proto__'), fc.oneof(fc.string({ maxLength: 5 }), fc.integer()), { maxKeys: 3 }),
+    fc.string({ maxLength: 20 }),
+    fc.string({ unit: 'binary', maxLength: 20 }),
+    fc.constantFrom(
+      '',
+      ' ',
+      'latest',
+      'LATEST',
+      'a:',
+      ':1.0',
+      'http://x:1.0',
+      '../../etc',
+      '/',
+      '//',
+      '/a/../b',
+      'a b',
+      'UPPER',
+      '-a',
+      'a-',
+      '1',
+      '-1',
+      '__proto__',
+      'constructor',
+      '{{args.x}}',
+      '"} or vector(1) #',
+      '") or vector(1) or ("',
+      'x\ny',
+      'a'.repeat(64),
+      'a'.repeat(300),
+      'nats://u:p@h:4222',
+      'http://user:pass@prometheus:9090',
+      '*.example.com',
+      'a.*.example.com',
+      '10.0.0.1',
+      '99999',
+      '1e400',
+      'NaN',
+    ),
+    fc.integer(),
+    fc.double(),
+    fc.constantFrom(
+      NaN,
+      Infinity,
+      -Infinity,
+      -0,
+      0,
+      -1,
+      0.5,
+      1.5,
+      2 ** 31,
+      2 ** 31 - 1,
+      2 ** 53,
+      Number.MAX_VALUE,
+      65536,
+      1e6,
+    ),
+    fc.constant(undefined),
+    fc.boolean(),
+    fc.array(fc.oneof(fc.string({ maxLength: 5 }), fc.integer()), { maxLength: 3 }),
+    fc.dictionary(
+      fc.string({ minLength: 1, maxLength: 5 }).filter(k => k !== '__proto__'),
+      fc.oneof(fc.string({ maxLength: 5 }), fc.integer()),
+      { maxKeys: 3 },
+    ),
   );
 }
 
@@ -54,7 +105,10 @@ function circular(): unknown {
 }
 
 /** Every place in `props` a hostile value can go: each prop, each field of nested plain data. */
-export function propPaths(props: Record<string, unknown>, prefix: readonly (string | number)[] = []): Array<readonly (string | number)[]> {
+export function propPaths(
+  props: Record<string, unknown>,
+  prefix: readonly (string | number)[] = [],
+): Array<readonly (string | number)[]> {
   const paths: Array<readonly (string | number)[]> = [];
   for (const [key, value] of Object.entries(props)) {
     const at = [...prefix, key];
@@ -69,7 +123,11 @@ export function propPaths(props: Record<string, unknown>, prefix: readonly (stri
 }
 
 /** A copy of the plain data along `path` with `value` set at its end; class instances are shared, not copied. */
-export function withValue(props: Record<string, unknown>, path: readonly (string | number)[], value: unknown): Record<string, unknown> {
+export function withValue(
+  props: Record<string, unknown>,
+  path: readonly (string | number)[],
+  value: unknown,
+): Record<string, unknown> {
   const copy = (v: unknown): any => (Array.isArray(v) ? [...v] : isPlainObject(v) ? { ...v } : v);
   const root = copy(props);
   let at = root;
@@ -102,12 +160,22 @@ export interface HostileChange {
 
 export function hostileChange(target: HostileTarget): fc.Arbitrary<HostileChange> {
   const paths = propPaths(target.props);
-  const replaced = fc.tuple(fc.constantFrom(...paths), hostileValue)
-    .map(([path, value]) => ({ where: path.join('.'), props: withValue(target.props, path, value), mustRefuse: mustBeRefused(value) }));
+  const replaced = fc
+    .tuple(fc.constantFrom(...paths), hostileValue)
+    .map(([path, value]) => ({
+      where: path.join('.'),
+      props: withValue(target.props, path, value),
+      mustRefuse: mustBeRefused(value),
+    }));
   const containers = [[] as const, ...paths.filter(p => isPlainObject(get(target.props, p)))];
-  const unknownKey = fc.tuple(fc.constantFrom(...containers), notAProp, hostileValue)
+  const unknownKey = fc
+    .tuple(fc.constantFrom(...containers), notAProp, hostileValue)
     .filter(([path, key]) => !(key in (get(target.props, path) as object)))
-    .map(([path, key, value]) => ({ where: [...path, key].join('.') + ' (unknown)', props: withValue(target.props, [...path, key], value), mustRefuse: true }));
+    .map(([path, key, value]) => ({
+      where: [...path, key].join('.') + ' (unknown)',
+      props: withValue(target.props, [...path, key], value),
+      mustRefuse: true,
+    }));
   return fc.oneof({ weight: 4, arbitrary: replaced }, { weight: 1, arbitrary: unknownKey });
 }
 
@@ -123,9 +191,11 @@ export function isDeliveryFailure(e: unknown): boolean {
   if (e instanceof DeliveryError) return true;
   const message = e instanceof Error ? e.message : '';
   const [first, ...lines] = message.split('\n');
-  return first === 'Validation failed with the following errors:'
-    && lines.length > 0
-    && lines.every(l => /^\s+\[[^\]]+\] '[^']+' is /.test(l));
+  return (
+    first === 'Validation failed with the following errors:' &&
+    lines.length > 0 &&
+    lines.every(l => /^\s+\[[^\]]+\] '[^']+' is /.test(l))
+  );
 }
 
 /** What an attack produced: how many changes were refused, and the output of every accepted one. */
@@ -142,22 +212,30 @@ export interface AttackResult {
 export function attack(target: HostileTarget, numRuns = 150): AttackResult {
   let refused = 0;
   const accepted: Array<{ where: string; manifests: Manifest[] }> = [];
-  fc.assert(fc.property(hostileChange(target), ({ where, props, mustRefuse }) => {
-    let manifests: Manifest[];
-    try {
-      const app = Testing.app();
-      target.build(new Chart(app, 'attack'), props);
-      manifests = synthesized(app);
-    } catch (e) {
-      if (!isDeliveryFailure(e)) {
-        throw new Error(`${target.construct} with a hostile ${where}: expected a DeliveryError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+  fc.assert(
+    fc.property(hostileChange(target), ({ where, props, mustRefuse }) => {
+      let manifests: Manifest[];
+      try {
+        const app = Testing.app();
+        target.build(new Chart(app, 'attack'), props);
+        manifests = synthesized(app);
+      } catch (e) {
+        if (!isDeliveryFailure(e)) {
+          throw new Error(
+            `${target.construct} with a hostile ${where}: expected a DeliveryError, got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`,
+          );
+        }
+        refused++;
+        return;
       }
-      refused++;
-      return;
-    }
-    if (mustRefuse) throw new Error(`${target.construct} accepted a hostile ${where}: ${JSON.stringify(get(props, where.replace(' (unknown)', '').split('.')))}; expected a DeliveryError`);
-    accepted.push({ where, manifests });
-  }), { numRuns });
+      if (mustRefuse)
+        throw new Error(
+          `${target.construct} accepted a hostile ${where}: ${JSON.stringify(get(props, where.replace(' (unknown)', '').split('.')))}; expected a DeliveryError`,
+        );
+      accepted.push({ where, manifests });
+    }),
+    { numRuns },
+  );
   return { refused, accepted };
 }
 
@@ -173,7 +251,8 @@ function synthesized(app: App): Manifest[] {
  */
 export function expectValidOutput(result: AttackResult): void {
   const manifests = result.accepted.flatMap(({ manifests: ms }, i) =>
-    ms.map(m => ({ ...m, metadata: { ...m.metadata, namespace: `sample-${i}` } })));
+    ms.map(m => ({ ...m, metadata: { ...m.metadata, namespace: `sample-${i}` } })),
+  );
   const problems = validateSchemasSync(manifests).map(p => {
     const sample = Number(/sample-(\d+)/.exec(p.object)?.[1]);
     return `${p.object} after a hostile ${result.accepted[sample]?.where}: ${p.message}`;

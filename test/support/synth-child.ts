@@ -9,7 +9,12 @@
 import { synthesizeApp } from '../../lib/output/synthesize';
 import { faultApp, Variant } from './synth-fault-apps';
 
-const { outdir, variant, killAt, holdMs } = JSON.parse(process.argv[2]) as { outdir: string; variant: Variant; killAt?: number; holdMs?: number };
+const { outdir, variant, killAt, holdMs } = JSON.parse(process.argv[2]) as {
+  outdir: string;
+  variant: Variant;
+  killAt?: number;
+  holdMs?: number;
+};
 const steps: string[] = [];
 let held = false;
 synthesizeApp(faultApp(variant), {

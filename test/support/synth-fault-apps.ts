@@ -13,7 +13,12 @@ export function faultApp(variant: Variant): App {
   for (const name of charts) {
     const chart = new Chart(app, name);
     for (const item of ['one', 'two']) {
-      new ApiObject(chart, item, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: `${name}-${item}` }, data: { variant } } as any);
+      new ApiObject(chart, item, {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${name}-${item}` },
+        data: { variant },
+      } as any);
     }
   }
   return app;
