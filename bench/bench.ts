@@ -34,7 +34,9 @@ interface Run {
   baseRssKiB: number;
   warnings: number;
 }
-/** `lib-cdk8s`: the library's constructs through plain `app.synth()`, to show construct cost apart from the synth path. */
+/**
+ * `lib-cdk8s`: the library's constructs through plain `app.synth()`, to show construct cost apart from the synth path.
+ */
 type Measured = Flavour | 'lib-cdk8s';
 interface Row {
   layout: Layout;

@@ -7,7 +7,8 @@ import { OUTPUT_MARKER } from '../lib/output/synthesize';
 
 /**
  * What differs between two synthesized folders, judged on parsed manifests; empty when they are equal.
- * The kustomization and the output marker synthesizeApp adds are not manifests, so plain `app.synth()` output compares equal.
+ * The kustomization and the output marker synthesizeApp adds are not manifests, so plain `app.synth()` output compares
+ * equal.
  */
 export function manifestDifferences(dirA: string, dirB: string): string[] {
   const filesA = listFiles(dirA).filter(f => f !== KUSTOMIZATION_FILE && f !== OUTPUT_MARKER);

@@ -99,6 +99,7 @@ export type {
   IAnalysisTemplate,
   JobProviderProps,
   MetricSummary,
+  NoArgs,
   MissingResult,
   NginxRoutingOptions,
   PrometheusProviderProps,

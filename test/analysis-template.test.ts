@@ -16,7 +16,9 @@ const address = 'http://prometheus.monitoring.svc:9090';
 const vectorQuery = 'sum(rate(http_requests_total{service="{{args.service}}", code=~"5.."}[5m]))';
 const scalarQuery = 'scalar(sum(rate(http_requests_total{code=~"5.."}[5m])))';
 
-/** Evaluates a condition the way Argo's expr does for these simple forms (JS shares the comparison and NaN semantics). */
+/**
+ * Evaluates a condition the way Argo's expr does for these simple forms (JS shares the comparison and NaN semantics).
+ */
 function passes(condition: string, result: number): boolean {
   return new Function('result', `return (${condition});`)(result) as boolean;
 }

@@ -164,7 +164,8 @@ describe('desiredReplicas (the HPA rule)', () => {
     expect(desiredReplicas({ currentReplicas: 3, currentMetric: 25, targetMetric: 80 })).toBe(1);
     expect(desiredReplicas({ currentReplicas: 8, currentMetric: 400, targetMetric: 80, maxReplicas: 10 })).toBe(10);
     expect(desiredReplicas({ currentReplicas: 2, currentMetric: 1, targetMetric: 80, minReplicas: 2 })).toBe(2);
-    // The boundary belongs to the tolerance, as in the HPA controller (|ratio - 1| <= tolerance): 1.25 is exact in binary.
+    // The boundary belongs to the tolerance, as in the HPA controller (|ratio - 1| <= tolerance): 1.25 is exact in
+    // binary.
     expect(desiredReplicas({ currentReplicas: 4, currentMetric: 125, targetMetric: 100, tolerance: 0.25 })).toBe(4);
     expect(desiredReplicas({ currentReplicas: 4, currentMetric: 126, targetMetric: 100, tolerance: 0.25 })).toBe(6);
   });

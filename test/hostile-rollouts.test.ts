@@ -110,7 +110,8 @@ const TARGETS: HostileTarget[] = [
     },
     (chart, a) => rollout(chart, RolloutStrategy.canary(a.options)),
   ),
-  // Maps (annotations, headers) stay out of the attacked props: the harness would count a new key in them as an unknown prop.
+  // Maps (annotations, headers) stay out of the attacked props: the harness would count a new key in them as an unknown
+  // prop.
   factoryTarget(
     'RolloutStrategy.canary with traffic routing',
     { dynamicStableScale: true, abortScaleDownDelay: Duration.seconds(10), annotationValue: 'X-Canary' },

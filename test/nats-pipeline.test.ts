@@ -51,7 +51,9 @@ function podTemplates(out: any[]): Array<{ name: string; labels: Record<string, 
     .map(m => ({ name: m.metadata.name, labels: m.spec.template.metadata.labels, spec: m.spec.template.spec }));
 }
 
-/** Workloads whose pods a NetworkPolicy lets reach `port` on the pods it guards (same namespace, pod selectors only). */
+/**
+ * Workloads whose pods a NetworkPolicy lets reach `port` on the pods it guards (same namespace, pod selectors only).
+ */
 function podsAllowedOn(policy: any, out: any[], port: number): string[] {
   const rules = policy.spec.ingress.filter((r: any) => r.ports.some((p: any) => p.port === port));
   return podTemplates(out)

@@ -12,6 +12,7 @@ import { constructMetadataResources } from '../lib/safety/findings';
 // package with the same layout (build/lib + plugin/) and load the plugin from there.
 const ROOT = path.resolve(__dirname, '..');
 // The CLI's own context class; its package "exports" hide the file from a bare import.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ValidationContext } = require(path.join(ROOT, 'node_modules/cdk8s-cli/lib/plugins/validation.js'));
 type ValidationContext = Context;
 let pkg: string;
@@ -48,6 +49,7 @@ beforeAll(() => {
   fs.mkdirSync(path.join(pkg, 'plugin'));
   fs.copyFileSync(path.join(ROOT, 'plugin/index.js'), path.join(pkg, 'plugin/index.js'));
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin as the CLI loads it, by path
   PolicyValidation = require(path.join(pkg, 'plugin/index.js')).PolicyValidation;
 }, 60000);
 

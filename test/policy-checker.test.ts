@@ -35,7 +35,8 @@ describe('checkPolicy', () => {
     const chart = new Chart(Testing.app(), 'plus');
     new kplus.Deployment(chart, 'web', { containers: [{ image: 'nginx:1.25', portNumber: 8080 }] });
     const findings = checkPolicy(Testing.synth(chart));
-    // cdk8s-plus sets runAsNonRoot, no privilege escalation and a read-only root, but neither seccomp nor a capability drop.
+    // cdk8s-plus sets runAsNonRoot, no privilege escalation and a read-only root, but neither seccomp nor a capability
+    // drop.
     expect(findings.filter(f => f.severity === 'error').map(f => `${f.rule} ${f.location}`)).toEqual([
       'pss-seccomp spec.template.spec.securityContext.seccompProfile.type',
       'pss-capabilities-drop spec.template.spec.containers[0].securityContext.capabilities.drop',

@@ -477,7 +477,10 @@ describe('WiringChecks on a whole app', () => {
     for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  /** A previous output, written by synthesizeApp (it refuses to replace a folder it did not write); returns it and its files' texts. */
+  /**
+   * A previous output, written by synthesizeApp (it refuses to replace a folder it did not write); returns it and its
+   * files' texts.
+   */
   function sentinelDir(): { outdir: string; before: Record<string, string> } {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'wiring-'));
     dirs.push(dir);

@@ -126,6 +126,7 @@ export class Probe {
     if (this.action.kind === 'http') {
       const path = this.action.path;
       // The kubelet sends the path as the request target: absolute, one line, no spaces.
+      // eslint-disable-next-line no-control-regex -- control characters are what this refuses
       if (typeof path !== 'string' || !path.startsWith('/') || /[\s\u0000-\u001f\u007f]/.test(path)) {
         invalidProp(scope, `${prop}.path`, path, 'must be an absolute HTTP path starting with "/", without whitespace');
       }

@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import { invalidProp } from './errors';
 import { checkProps, PropShape } from './props';
 
@@ -190,7 +191,11 @@ export interface ContainerResources {
 }
 
 /** Checks every quantity parses and no limit is below its request; returns the Kubernetes `resources` block. */
-export function renderResources(scope: IConstruct, prop: string, resources: ContainerResources | undefined) {
+export function renderResources(
+  scope: IConstruct,
+  prop: string,
+  resources: ContainerResources | undefined,
+): IResourceRequirements | undefined {
   if (resources === undefined) return undefined;
   checkProps(scope, resources, RESOURCES_SHAPE, `${prop}.`);
   const requests: Record<string, string> = {};
@@ -212,7 +217,7 @@ export function renderResources(scope: IConstruct, prop: string, resources: Cont
       );
     }
   }
-  const out: { requests?: Record<string, any>; limits?: Record<string, any> } = {};
+  const out: IResourceRequirements = {};
   if (Object.keys(limits).length) out.limits = limits;
   if (Object.keys(requests).length) out.requests = requests;
   return Object.keys(out).length ? out : undefined;

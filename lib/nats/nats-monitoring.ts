@@ -54,7 +54,10 @@ export class NatsMonitoring extends Construct {
   public readonly namespace: string;
   /** Labels on the ServiceMonitor that the Prometheus instance selects on. */
   public readonly prometheusLabels: Readonly<Record<string, string>>;
-  /** The ServiceMonitor manifest (an imported `ServiceMonitor`; typed as ApiObject to keep the generated CRD types out of the API). */
+  /**
+   * The ServiceMonitor manifest (an imported `ServiceMonitor`; typed as ApiObject to keep the generated CRD types out
+   * of the API).
+   */
   public readonly serviceMonitor: ApiObject;
 
   constructor(scope: Construct, id: string, props: NatsMonitoringProps) {

@@ -126,7 +126,8 @@ export class NatsPipeline extends Construct {
     // Stage names are DNS labels, so they never clash with the upper-case ids of the other children.
     props.stages.forEach((s, i) => {
       checkDnsLabel(this, `stages[${i}].name`, s.name);
-      // Stages are children named after themselves, and the constructs library cannot hold a child called `constructor`.
+      // Stages are children named after themselves, and the constructs library cannot hold a child called
+      // `constructor`.
       if (s.name === 'constructor')
         invalidProp(
           this,

@@ -1,6 +1,6 @@
 import { ApiObject, Chart, Duration } from 'cdk8s';
-import { Construct } from 'constructs';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
+import type { IContainer } from 'kubernetes-models/v1/Container';
 import { checkDns1035Label, checkDnsSubdomain, checkInt, invalidProp, wholeSeconds } from '../core/errors';
 import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkNatsBytes, NATS_MAX_CLUSTER_SIZE, NATS_PORTS, natsConfig, renderNatsConfig } from './nats-config';
@@ -8,7 +8,13 @@ import { PodSecurity } from '../core/pod-security';
 import { Probe } from '../core/probe';
 import { checkProps, PropShape } from '../core/props';
 import { ContainerResources, Memory, renderResources } from '../core/quantity';
-import { checkImage, CONTAINER_OPTIONS_SHAPE, LABEL_KEYS_SHAPE, renderPodTemplate } from '../workloads/workload';
+import {
+  checkImage,
+  CONTAINER_OPTIONS_SHAPE,
+  LABEL_KEYS_SHAPE,
+  renderPodTemplate,
+  RenderedPodTemplate,
+} from '../workloads/workload';
 
 /** JetStream persistence: a file store on a volume claimed per server. */
 export interface JetStreamOptions {
@@ -223,7 +229,8 @@ export class NatsServer extends Construct {
     // The name is also the client Service's name, which must be a DNS-1035 label.
     checkDns1035Label(this, 'name', name);
     if (name.length > 52) {
-      // The StatefulSet labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of at most 63.
+      // The StatefulSet labels each pod `controller-revision-hash: <name>-<10-character hash>`, a label value of at
+      // most 63.
       invalidProp(
         this,
         'name',
@@ -335,7 +342,7 @@ export class NatsServer extends Construct {
   }
 
   /** The server pod: the nats container, the exporter sidecar, their volumes and the shutdown timing. */
-  private renderPod(props: NatsServerProps, graceSeconds: number): Record<string, any> {
+  private renderPod(props: NatsServerProps, graceSeconds: number): RenderedPodTemplate {
     const security = props.security ?? PodSecurity.restricted({ runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000 });
     const template = this.renderServerTemplate(props, security);
     const spec = template.spec;
@@ -361,7 +368,7 @@ export class NatsServer extends Construct {
   }
 
   /** The pod template with the nats container: its ports, probes on the monitor port, lame-duck stop and mounts. */
-  private renderServerTemplate(props: NatsServerProps, security: PodSecurity): Record<string, any> {
+  private renderServerTemplate(props: NatsServerProps, security: PodSecurity): RenderedPodTemplate {
     const monitorProbe = { port: 'monitor', initialDelay: Duration.seconds(10), timeout: Duration.seconds(5) };
     const template = renderPodTemplate(
       this,
@@ -394,7 +401,7 @@ export class NatsServer extends Construct {
     nats.ports = [
       { name: 'client', containerPort: NATS_PORTS.client },
       { name: 'cluster', containerPort: NATS_PORTS.cluster },
-      ...nats.ports,
+      ...(nats.ports ?? []),
     ];
     nats.env = [{ name: 'SERVER_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }];
     nats.lifecycle = { preStop: { exec: { command: ['nats-server', '--signal', `ldm=${PID_DIR}/nats.pid`] } } };
@@ -408,7 +415,7 @@ export class NatsServer extends Construct {
   }
 
   /** The Prometheus exporter sidecar, serving `/metrics` from the server's monitor port. */
-  private renderExporter(props: NatsServerProps, security: PodSecurity): Record<string, any> {
+  private renderExporter(props: NatsServerProps, security: PodSecurity): IContainer {
     const exporterImage = props.exporterImage ?? NatsServer.DEFAULT_EXPORTER_IMAGE;
     checkImage(this, exporterImage, 'exporterImage');
     // Checked under its own name: the shared template would report it as `resources`.
@@ -443,7 +450,7 @@ export class NatsServer extends Construct {
     return exporter;
   }
 
-  private createStatefulSet(template: Record<string, any>, store: JetStreamStore | undefined): ApiObject {
+  private createStatefulSet(template: RenderedPodTemplate, store: JetStreamStore | undefined): ApiObject {
     return new ApiObject(this, 'Resource', {
       apiVersion: 'apps/v1',
       kind: 'StatefulSet',

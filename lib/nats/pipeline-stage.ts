@@ -1,6 +1,9 @@
 import { isIPv4, isIPv6 } from 'net';
 import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import type { IEnvVar } from 'kubernetes-models/v1/EnvVar';
+import type { IVolume } from 'kubernetes-models/v1/Volume';
+import type { IVolumeMount } from 'kubernetes-models/v1/VolumeMount';
 import {
   checkDnsLabel,
   checkDnsSubdomain,
@@ -20,7 +23,13 @@ import {
 } from '../workloads/track-deployment';
 import { FIXED_SIZE_ANNOTATION } from '../safety/rules';
 import { UpdateStrategy } from '../core/update-strategy';
-import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE, resolveVersion } from '../workloads/workload';
+import {
+  CONTAINER_OPTIONS_SHAPE,
+  ContainerOptions,
+  LABEL_KEYS_SHAPE,
+  RenderedPodTemplate,
+  resolveVersion,
+} from '../workloads/workload';
 import { PodWorkload, PodWorkloadIdentity } from '../workloads/pod-workload';
 
 /** One stage of a pipeline, as declared in {@link NatsPipelineProps.stages}. */
@@ -115,9 +124,9 @@ const SECRET_KEY = /^[-._a-zA-Z0-9]+$/;
  * @internal
  */
 export interface RenderedNatsCredentials {
-  readonly env: ReadonlyArray<Record<string, unknown>>;
-  readonly volume?: Record<string, unknown>;
-  readonly volumeMount?: Record<string, unknown>;
+  readonly env: readonly IEnvVar[];
+  readonly volume?: IVolume;
+  readonly volumeMount?: IVolumeMount;
 }
 
 /**
@@ -287,7 +296,7 @@ export class PipelineStage extends PodWorkload {
   }
 
   /** The pod template, with the NATS URL and the credentials in the container's environment. */
-  private renderStageTemplate(props: PipelineStageProps): Record<string, any> {
+  private renderStageTemplate(props: PipelineStageProps): RenderedPodTemplate {
     const urlEnv = props.natsUrlEnv ?? 'NATS_URL';
     checkEnvName(this, 'natsUrlEnv', urlEnv);
     const credentials = props.credentials?._render(this, 'credentials');
@@ -334,7 +343,10 @@ function identifyStage(scope: Construct, props: PipelineStageProps): PodWorkload
   return { app, labelKeys, name, version: resolveVersion(scope, props), container: props };
 }
 
-/** The schemes a NATS URL may use: plain and TLS. Websocket (`ws`, `wss`) is not offered: the servers here listen on neither. */
+/**
+ * The schemes a NATS URL may use: plain and TLS. Websocket (`ws`, `wss`) is not offered: the servers here listen on
+ * neither.
+ */
 export const NATS_URL_SCHEMES = ['nats', 'tls'] as const;
 
 const NATS_URL_EXPECTED =

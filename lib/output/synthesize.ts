@@ -337,7 +337,10 @@ function uniqueName(parent: string, name: string, kind: 'staging' | 'previous'):
   return path.join(parent, `.${name}.${kind}-${process.pid}-${randomBytes(4).toString('hex')}`);
 }
 
-/** Whether a process with this id runs (another user's counts); our own id is never a holder, as synthesis is synchronous. */
+/**
+ * Whether a process with this id runs (another user's counts); our own id is never a holder, as synthesis is
+ * synchronous.
+ */
 function isAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
   try {
@@ -586,12 +589,17 @@ function resourceFileName(kind: string, name: string | undefined): string {
   return `${kind}.${name}`.replace(/[^0-9a-zA-Z-_.]/g, '');
 }
 
-/** A chart's manifests, as `Chart.toJson` gives them minus its per-chart re-run of validation and dependency resolution. */
-function chartJson(chart: Chart): any[] {
+/**
+ * A chart's manifests, as `Chart.toJson` gives them minus its per-chart re-run of validation and dependency resolution.
+ */
+function chartJson(chart: Chart): Array<RenderedObject | undefined> {
   // A chart class that overrides toJson gets its own (quadratic, but correct) rendering.
   if (chart.toJson !== Chart.prototype.toJson) return Object.values(chart.toJson());
   return chartObjects(chart).map(obj => obj.toJson());
 }
+
+/** An object as `ApiObject.toJson` renders it (undefined where a chart's `toJson` leaves a hole). */
+type RenderedObject = { readonly kind: string; readonly metadata: { readonly name?: string } };
 
 /** The ApiObjects of a chart (not of charts nested in it), in dependency order. */
 function chartObjects(chart: Chart): ApiObject[] {

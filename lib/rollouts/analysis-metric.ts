@@ -148,7 +148,10 @@ export class Condition {
     return new Condition(shape, success, failure, describe, threshold, missing, options);
   }
 
-  /** A threshold that is not a number or options that are not an object: kept as given, so the metric's check names them. */
+  /**
+   * A threshold that is not a number or options that are not an object: kept as given, so the metric's check names
+   * them.
+   */
   private static unusable(threshold: number, options: unknown, key: string): Condition {
     return new Condition(
       'any',
@@ -794,6 +797,7 @@ function renderHeaders(
     if (!HEADER_NAME.test(key))
       invalidProp(scope, `${prop}.${key}`, key, "must be an HTTP header name: letters, digits and !#$%&'*+.^_`|~-");
     // A line break would start another header (or the body): header injection.
+    // eslint-disable-next-line no-control-regex -- control characters are what this refuses
     if (typeof value !== 'string' || /[\u0000-\u0008\u000a-\u001f\u007f]/.test(value)) {
       invalidProp(
         scope,

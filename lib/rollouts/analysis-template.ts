@@ -38,6 +38,9 @@ export interface ArgDeclaration {
 /** A template's arguments by name. */
 export type ArgDeclarations = { readonly [name: string]: ArgDeclaration };
 
+/** The arguments of a template that declares none. */
+export type NoArgs = Record<never, never>;
+
 /** Names of the arguments that take their value from a Secret. */
 export type SecretArgNames<A> = {
   [K in keyof A]: A[K] extends { readonly fromSecret: SecretKeyRef } ? K : never;
@@ -50,7 +53,10 @@ export type RequiredArgNames<A> = {
 }[keyof A] &
   string;
 
-/** Values for a template's arguments: the required ones must be present, unknown names (and secret-backed ones) are compile errors. */
+/**
+ * Values for a template's arguments: the required ones must be present, unknown names (and secret-backed ones) are
+ * compile errors.
+ */
 export type ArgValues<A> = { readonly [K in RequiredArgNames<A>]: string } & {
   readonly [K in Exclude<keyof A & string, RequiredArgNames<A> | SecretArgNames<A>>]?: string;
 };
@@ -202,7 +208,8 @@ export abstract class AnalysisTemplateBase<A extends ArgDeclarations>
     given: AnalysisTemplateProps<A>,
   ) {
     super(scope, id);
-    // A subclass that computes its props from its own (RestartRateAnalysis) checks them here, with this construct as scope.
+    // A subclass that computes its props from its own (RestartRateAnalysis) checks them here, with this construct as
+    // scope.
     const build = (given as unknown as Record<symbol, unknown>)?.[BUILD_PROPS];
     const props = typeof build === 'function' ? (build(this) as AnalysisTemplateProps<A>) : given;
     checkProps(this, props, TEMPLATE_SHAPE);
@@ -477,17 +484,18 @@ function checkArgDeclarations<A extends ArgDeclarations>(scope: IConstruct, args
  * ```ts
  * const errors = new AnalysisTemplate(this, 'error-rate', {
  *   args: { service: {}, window: { default: '5m' } },
- *   metrics: [{ name: 'errors', provider: MetricProvider.prometheus({ address, query }), condition: Condition.scalarBelow(0.01) }],
+ *   metrics: [{ name: 'errors', provider: MetricProvider.prometheus({ address, query }), condition:
+ * Condition.scalarBelow(0.01) }],
  * });
  * CanaryStep.analysis(errors, { service: 'shop' }); // `service` is required, `window` optional
  * ```
  */
-export class AnalysisTemplate<A extends ArgDeclarations = {}> extends AnalysisTemplateBase<A> {
+export class AnalysisTemplate<A extends ArgDeclarations = NoArgs> extends AnalysisTemplateBase<A> {
   /**
    * A template that exists outside this app (applied by someone else), referred to by its
    * declared name. Declare its arguments so use sites are checked the same way.
    */
-  public static fromName<A extends ArgDeclarations = {}>(
+  public static fromName<A extends ArgDeclarations = NoArgs>(
     scope: Construct,
     id: string,
     props: ExternalAnalysisTemplateProps<A>,
@@ -501,7 +509,7 @@ export class AnalysisTemplate<A extends ArgDeclarations = {}> extends AnalysisTe
 }
 
 /** A `ClusterAnalysisTemplate`: one template for Rollouts in every namespace. */
-export class ClusterAnalysisTemplate<A extends ArgDeclarations = {}> extends AnalysisTemplateBase<A> {
+export class ClusterAnalysisTemplate<A extends ArgDeclarations = NoArgs> extends AnalysisTemplateBase<A> {
   constructor(scope: Construct, id: string, props: AnalysisTemplateProps<A>) {
     super(scope, id, 'ClusterAnalysisTemplate', props);
   }
@@ -524,7 +532,7 @@ export interface ExternalAnalysisTemplateProps<A extends ArgDeclarations> {
 }
 
 /** A template applied outside this app. Emits nothing; its metrics are not known here. */
-export class ExternalAnalysisTemplate<A extends ArgDeclarations = {}>
+export class ExternalAnalysisTemplate<A extends ArgDeclarations = NoArgs>
   extends Construct
   implements IAnalysisTemplate<A>
 {

@@ -1,4 +1,5 @@
-// Argo Rollouts: the Rollout, its canary steps and traffic routing, and analysis gated by Prometheus, web or job metrics.
+// Argo Rollouts: the Rollout, its canary steps and traffic routing, and analysis gated by Prometheus, web or job
+// metrics.
 export { Rollout, RolloutStrategy, TrafficRouting } from './rollout';
 export type {
   BackgroundAnalysis,
@@ -27,6 +28,7 @@ export type {
   ExternalAnalysisTemplateProps,
   IAnalysisTemplate,
   MetricSummary,
+  NoArgs,
   RequiredArgNames,
   SecretArgNames,
   SecretKeyRef,

@@ -1,7 +1,7 @@
 import { Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkHttpUrl, Condition, MetricProvider, MissingResult } from './analysis-metric';
-import { AnalysisTemplate, AnalysisTemplateProps, BUILD_PROPS } from './analysis-template';
+import { AnalysisTemplate, AnalysisTemplateProps, BUILD_PROPS, NoArgs } from './analysis-template';
 import { checkDnsLabel, checkEnum, checkInt, wholeSeconds } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 
@@ -61,7 +61,7 @@ export class RestartRateAnalysis extends AnalysisTemplate {
   constructor(scope: Construct, id: string, props: RestartRateAnalysisProps) {
     let query = '';
     // The template's props are made from these once the construct exists, so errors name its path.
-    const build = (self: Construct): AnalysisTemplateProps<{}> => {
+    const build = (self: Construct): AnalysisTemplateProps<NoArgs> => {
       checkProps(self, props, RESTART_RATE_SHAPE);
       checkHttpUrl(self, 'prometheusAddress', props.prometheusAddress);
       checkDnsLabel(self, 'namespace', props.namespace);
@@ -84,7 +84,7 @@ export class RestartRateAnalysis extends AnalysisTemplate {
         ],
       };
     };
-    super(scope, id, { [BUILD_PROPS]: build } as unknown as AnalysisTemplateProps<{}>);
+    super(scope, id, { [BUILD_PROPS]: build } as unknown as AnalysisTemplateProps<NoArgs>);
     this.query = query;
   }
 }

@@ -257,7 +257,8 @@ export function argoCanarySplit(
   // Go: int32(math.Ceil(float64(specReplicas*desiredWeight) / float64(maxWeight))).
   const ceil = Math.ceil((replicas * weight) / 100);
   const floor = Math.floor((replicas * weight) / 100);
-  // Go: math.Modf(float64(totalReplicas) * (float64(desiredWeight) / float64(maxWeight))) == 0.5, in float64 as Argo does it.
+  // Go: math.Modf(float64(totalReplicas) * (float64(desiredWeight) / float64(maxWeight))) == 0.5, in float64 as Argo
+  // does it.
   const tied = (total: number) => (total * (weight / 100)) % 1 === 0.5;
   const zeroAllowed = weight === 100 || weight === 0 || (replicas === 1 && maxSurgePods === 0);
   const options: Array<{ canary: number; total: number }> = [];

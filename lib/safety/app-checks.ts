@@ -5,7 +5,10 @@ import { groupKind, LabelSelector, Manifest, namespaceOf, objectRef, podTemplate
 
 /** The API server's limit on one request body is 3 MiB; etcd stores at most half of that per object. */
 export const MAX_OBJECT_BYTES = 1572864;
-/** The most data (`data` plus `binaryData`, or a Secret's `data` plus `stringData`) a ConfigMap or Secret can hold: 1 MiB. */
+/**
+ * The most data (`data` plus `binaryData`, or a Secret's `data` plus `stringData`) a ConfigMap or Secret can hold: 1
+ * MiB.
+ */
 export const MAX_CONFIG_DATA_BYTES = 1048576;
 
 /** Kinds (group/Kind) Kubernetes stores without a namespace: a namespace set on them is ignored. */
@@ -456,7 +459,8 @@ class SelectorChecks {
   private checkShared(o: Obj, at: string, value: unknown, caught: readonly Obj[]): void {
     if (caught.length === 0) return;
     const own = this.family.find(o.maker!);
-    // A maker with workloads of its own (or given to it) was made for those; any other maker for the first family it catches.
+    // A maker with workloads of its own (or given to it) was made for those; any other maker for the first family it
+    // catches.
     const target = this.workloadFamilies.has(own) ? own : this.familyOf(caught[0]);
     const foreign = caught.filter(w => this.familyOf(w) !== target);
     if (foreign.length === 0) return;
@@ -514,7 +518,10 @@ function labelSelector(value: unknown): LabelSelector | undefined {
   return value as LabelSelector;
 }
 
-/** Argo's documented migration: a Rollout beside the Deployment it names in `workloadRef`, or that it replaces under the same name. */
+/**
+ * Argo's documented migration: a Rollout beside the Deployment it names in `workloadRef`, or that it replaces under the
+ * same name.
+ */
 function isRolloutMigration(rollout: Obj, deployment: Obj): boolean {
   if (rollout.gk !== 'argoproj.io/Rollout' || deployment.gk !== 'apps/Deployment') return false;
   const ref = rollout.m.spec?.workloadRef;

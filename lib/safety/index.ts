@@ -1,4 +1,5 @@
-// Checks over manifests and whole apps: wiring, Pod Security and hygiene policy, schemas. The whole-app checks run by themselves.
+// Checks over manifests and whole apps: wiring, Pod Security and hygiene policy, schemas. The whole-app checks run by
+// themselves.
 export { SUPPRESS_ANNOTATION_PREFIX } from './findings';
 export type { Finding, Manifest, ManifestCheckOptions, Severity } from './findings';
 export { FIXED_SIZE_ANNOTATION, POLICY_RULES, WIRING_RULES } from './rules';

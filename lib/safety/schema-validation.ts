@@ -40,7 +40,8 @@ export interface SchemaValidationOptions {
  *   against their CRD's `openAPIV3Schema`.
  *
  * The schema packages are optional peer dependencies; install them in the project that calls this:
- * `npm install --save-dev kubernetes-models@5 @kubernetes-models/argo-rollouts@2.0.0 @kubernetes-models/prometheus-operator@6 @kubernetes/client-node@2`.
+ * `npm install --save-dev kubernetes-models@5 @kubernetes-models/argo-rollouts@2.0.0
+ * @kubernetes-models/prometheus-operator@6 @kubernetes/client-node@2`.
  * They are ES modules, loaded with `import()`: this works in plain Node. Jest without
  * `--experimental-vm-modules` cannot `import()`; use {@link validateSchemasSync} there.
  */
@@ -318,6 +319,8 @@ function crdSchemas(files: readonly string[]): Map<string, any> {
 /** js-yaml parses the large CRD files several times faster than cdk8s' YAML parser; use it when installed. */
 function parseYamlFile(file: string): any[] {
   try {
+    // Optional at run time, so loaded lazily: a missing module falls back to cdk8s' parser.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const jsYaml = require('js-yaml');
     return jsYaml.loadAll(fs.readFileSync(file, 'utf8'));
   } catch (e: any) {
@@ -326,10 +329,14 @@ function parseYamlFile(file: string): any[] {
   }
 }
 
-/** `apiVersion kind` pairs Kubernetes 1.27 serves, from cdk8s-plus-27's generated types; undefined when it is not installed. */
+/**
+ * `apiVersion kind` pairs Kubernetes 1.27 serves, from cdk8s-plus-27's generated types; undefined when it is not
+ * installed.
+ */
 function kubernetes127Kinds(): Set<string> | undefined {
   let k8s: Record<string, any>;
   try {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- an optional peer, loaded only when present
     k8s = require('cdk8s-plus-27').k8s;
   } catch {
     return undefined;

@@ -4,7 +4,14 @@ import { ResolvedLabelKeys, Track } from '../core/labels';
 import { checkProps, PropShape } from '../core/props';
 import type { ContainerResources } from '../core/quantity';
 import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
-import { ContainerOptions, ContainerPort, containerPortOf, IWorkload, renderPodTemplate } from './workload';
+import {
+  ContainerOptions,
+  ContainerPort,
+  containerPortOf,
+  IWorkload,
+  renderPodTemplate,
+  RenderedPodTemplate,
+} from './workload';
 
 /**
  * What names and labels a pod workload, as its subclass settles it from the props.
@@ -122,7 +129,7 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
    * `appProp` names the prop the app came from, for the error when it makes no container name.
    * @internal
    */
-  protected podTemplate(options: ContainerOptions, appProp = 'app'): Record<string, any> {
+  protected podTemplate(options: ContainerOptions, appProp = 'app'): RenderedPodTemplate {
     return renderPodTemplate(this, options, this.app, this.podLabels, appProp);
   }
 

@@ -10,7 +10,8 @@ export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdat
   /** Value of the app identity label, shared by every track and version of the app. */
   readonly app: string;
   /**
-   * Label keys for app, track and version. E.g. `{ app: 'app', version: 'dummy-version' }` to keep an existing app's keys.
+   * Label keys for app, track and version. E.g. `{ app: 'app', version: 'dummy-version' }` to keep an existing app's
+   * keys.
    * @default - see LabelKeys
    */
   readonly labelKeys?: LabelKeys;

@@ -75,7 +75,8 @@ export abstract class TrackDeployment extends PodWorkload {
     props: unknown,
     shape: PropShape,
     track: Track,
-    settingsOf: (self: Construct, props: any) => TrackDeploymentSettings,
+    // `never`: each subclass's function takes its own props type, which the shape check has just vouched for.
+    settingsOf: (self: Construct, props: never) => TrackDeploymentSettings,
   ) {
     // The settings are made while the identity is checked (a canary's come from its stable), and used after.
     let settings!: TrackDeploymentSettings;
@@ -85,7 +86,7 @@ export abstract class TrackDeployment extends PodWorkload {
       kind: DEPLOYMENT_KIND,
       track,
       identify: self => {
-        settings = settingsOf(self, props);
+        settings = settingsOf(self, props as never);
         return identifyTrack(self, settings, track);
       },
     });

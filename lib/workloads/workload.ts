@@ -1,4 +1,8 @@
 import { IConstruct } from 'constructs';
+import type { IContainer } from 'kubernetes-models/v1/Container';
+import type { IContainerPort } from 'kubernetes-models/v1/ContainerPort';
+import type { IPodSpec } from 'kubernetes-models/v1/PodSpec';
+import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import {
   checkDnsLabel,
   checkEnum,
@@ -121,6 +125,15 @@ export interface IWorkload extends IConstruct {
   readonly containerPort?: ContainerPort;
 }
 
+/**
+ * A pod template as the library renders it: the spec and its containers are always there, so the
+ * constructs that add to it (a sidecar, a volume) do so with the Kubernetes types checking them.
+ * @internal
+ */
+export interface RenderedPodTemplate extends IPodTemplateSpec {
+  spec: IPodSpec & { containers: Array<IContainer & { ports?: IContainerPort[] }> };
+}
+
 const PROBE_KINDS: readonly ProbeKind[] = ['readiness', 'liveness', 'startup'];
 const PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
 
@@ -135,7 +148,7 @@ export function renderPodTemplate(
   app: string,
   podLabels: Record<string, string>,
   appProp = 'app',
-): Record<string, any> {
+): RenderedPodTemplate {
   const image = options.image;
   checkImage(scope, image);
   if (options.containerName !== undefined) {
@@ -218,7 +231,7 @@ export function renderPodTemplate(
     );
   }
 
-  const container = {
+  const container: IContainer = {
     name: containerName,
     image,
     imagePullPolicy: pullPolicy,
@@ -280,6 +293,7 @@ export function parseImageReference(text: string): ImageReference {
   if (typeof text !== 'string' || text === '') throw new ImageReferenceError('is not an image reference');
   if (/^[a-zA-Z][a-zA-Z0-9+.-]*:\/\//.test(text))
     throw new ImageReferenceError('must not start with a URL scheme ("https://"): write "registry/path:tag"');
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/\s|[\u0000-\u001f\u007f]/.test(text)) throw new ImageReferenceError('must not hold whitespace');
   let rest = text;
   let digest: string | undefined;

@@ -23,7 +23,8 @@ export function findTool(command: string): string | undefined {
   return undefined;
 }
 
-// A test that needs a real tool is skipped, with the install command, where the tool is missing, and fails under CI=true.
+// A test that needs a real tool is skipped, with the install command, where the tool is missing, and fails under
+// CI=true.
 const describeSkipped = describe.skip;
 
 /**

@@ -40,7 +40,10 @@ const hpaWith = (props: object) => (app: Parameters<BadInput['build']>[0]) => {
   new Autoscaler(c, 'hpa', { target: s, maxReplicas: 5, ...props } as any);
 };
 
-/** Bad inputs for StableDeployment, CanaryDeployment, VersionedService, HostIngress, Autoscaler and the shared pod template. */
+/**
+ * Bad inputs for StableDeployment, CanaryDeployment, VersionedService, HostIngress, Autoscaler and the shared pod
+ * template.
+ */
 export const WORKLOAD_ROWS: readonly BadInput[] = [
   // Props as a JavaScript caller may pass them
   {
