@@ -134,6 +134,19 @@ export class GrafanaDashboard extends Construct {
         'must be at most 248 characters: the ConfigMap key <name>.json must fit 253',
       );
     }
+    const { namespace, uid, title } = this.checkIdentity(props, server);
+    this.dashboard = dashboardModel(server, uid, title, props.datasourceUid);
+    this.fileName = `${this.name}.json`;
+    this.configMap = new ApiObject(this, 'Resource', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: this.name, namespace, labels: { grafana_dashboard: '1' } },
+      data: { [this.fileName]: JSON.stringify(this.dashboard, undefined, 2) },
+    });
+  }
+
+  /** The ConfigMap's namespace and the dashboard's uid and title, checked against Grafana's limits. */
+  private checkIdentity(props: GrafanaDashboardProps, server: NatsServer) {
     const namespace = props.namespace ?? Chart.of(this).namespace ?? 'default';
     checkDnsLabel(this, 'namespace', namespace);
     if (props.uid === undefined && !UID.test(this.name)) {
@@ -167,62 +180,60 @@ export class GrafanaDashboard extends Construct {
         `must be 1 to ${TITLE_MAX} characters (Grafana's limit), not blank, without control characters`,
       );
     }
-    const datasource = { type: 'prometheus', uid: props.datasourceUid ?? '${datasource}' };
-    // prometheus-operator labels every target with its namespace and Service.
-    const selector = `namespace=${JSON.stringify(server.namespace)},service=${JSON.stringify(server.name)}`;
-
-    const panels = natsDashboardPanels(selector).map((panel, i) => ({
-      id: i + 1,
-      type: 'timeseries',
-      title: panel.title,
-      datasource,
-      gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
-      fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
-      options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
-      targets: panel.queries.map((q, j) => ({
-        refId: String.fromCharCode(65 + j),
-        datasource,
-        expr: q.expr,
-        legendFormat: q.legend,
-      })),
-    }));
-
-    this.dashboard = {
-      uid,
-      title,
-      tags: ['nats'],
-      timezone: 'browser',
-      schemaVersion: 39,
-      version: 1,
-      editable: true,
-      time: { from: 'now-1h', to: 'now' },
-      refresh: '30s',
-      annotations: { list: [] },
-      templating: {
-        list:
-          props.datasourceUid !== undefined
-            ? []
-            : [
-                {
-                  name: 'datasource',
-                  label: 'Data source',
-                  type: 'datasource',
-                  query: 'prometheus',
-                  hide: 0,
-                  refresh: 1,
-                  current: {},
-                  options: [],
-                },
-              ],
-      },
-      panels,
-    };
-    this.fileName = `${this.name}.json`;
-    this.configMap = new ApiObject(this, 'Resource', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: { name: this.name, namespace, labels: { grafana_dashboard: '1' } },
-      data: { [this.fileName]: JSON.stringify(this.dashboard, undefined, 2) },
-    });
+    return { namespace, uid, title };
   }
+}
+
+/** The dashboard JSON: one time-series panel per query group, for the server's Service and namespace. */
+function dashboardModel(server: NatsServer, uid: string, title: string, datasourceUid: string | undefined) {
+  const datasource = { type: 'prometheus', uid: datasourceUid ?? '${datasource}' };
+  // prometheus-operator labels every target with its namespace and Service.
+  const selector = `namespace=${JSON.stringify(server.namespace)},service=${JSON.stringify(server.name)}`;
+
+  const panels = natsDashboardPanels(selector).map((panel, i) => ({
+    id: i + 1,
+    type: 'timeseries',
+    title: panel.title,
+    datasource,
+    gridPos: { h: 8, w: 12, x: (i % 2) * 12, y: Math.floor(i / 2) * 8 },
+    fieldConfig: { defaults: { unit: panel.unit }, overrides: [] },
+    options: { legend: { displayMode: 'list', placement: 'bottom' }, tooltip: { mode: 'multi' } },
+    targets: panel.queries.map((q, j) => ({
+      refId: String.fromCharCode(65 + j),
+      datasource,
+      expr: q.expr,
+      legendFormat: q.legend,
+    })),
+  }));
+
+  return {
+    uid,
+    title,
+    tags: ['nats'],
+    timezone: 'browser',
+    schemaVersion: 39,
+    version: 1,
+    editable: true,
+    time: { from: 'now-1h', to: 'now' },
+    refresh: '30s',
+    annotations: { list: [] },
+    templating: {
+      list:
+        datasourceUid !== undefined
+          ? []
+          : [
+              {
+                name: 'datasource',
+                label: 'Data source',
+                type: 'datasource',
+                query: 'prometheus',
+                hide: 0,
+                refresh: 1,
+                current: {},
+                options: [],
+              },
+            ],
+    },
+    panels,
+  };
 }

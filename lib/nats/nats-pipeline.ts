@@ -111,6 +111,40 @@ export class NatsPipeline extends Construct {
   constructor(scope: Construct, id: string, props: NatsPipelineProps) {
     super(scope, id);
     checkProps(this, props, NATS_PIPELINE_PROPS_SHAPE);
+    this.checkStageOptions(props);
+    const { server: ownServer, natsUrl } = this.connect(props);
+    this.server = ownServer;
+    this.natsUrl = natsUrl;
+
+    this.stages = props.stages.map(
+      options =>
+        new PipelineStage(this, options.name, {
+          labelKeys: props.labelKeys,
+          credentials: props.credentials,
+          ...options,
+          natsUrl: this.natsUrl,
+        }),
+    );
+    if (this.server) this.refuseStagesTheServerSelects(this.server);
+
+    const server = this.server;
+    if (server && props.monitoring) {
+      const { dashboard, ...monitoring } = props.monitoring;
+      this.monitoring = new NatsMonitoring(this, 'Monitoring', { ...monitoring, server });
+      if (dashboard !== false) {
+        this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
+          namespace: this.monitoring.namespace,
+          ...dashboard,
+          server,
+        });
+      }
+    }
+    if (server && props.networkPolicy !== false) {
+      this.networkPolicy = this.renderNetworkPolicy(server, props.prometheusNamespace ?? this.monitoring?.namespace);
+    }
+  }
+  /** Each stage's options, the dashboard option and the stage names, before anything is built from them. */
+  private checkStageOptions(props: NatsPipelineProps): void {
     if (props.stages.length === 0) invalidProp(this, 'stages', props.stages, 'must list at least one stage');
     props.stages.forEach((s, i) => checkProps(this, s, PIPELINE_STAGE_OPTIONS_SHAPE, `stages[${i}].`));
     const dashboardOptions = props.monitoring?.dashboard;
@@ -138,7 +172,13 @@ export class NatsPipeline extends Construct {
     });
     checkUnique(this, props.stages, s => s.name, 'name');
     checkUnique(this, props.stages, s => s.deploymentName ?? s.name, 'deploymentName');
+  }
 
+  /**
+   * The NATS server the stages connect to: the one named by `serverUrl`, or a server of the pipeline's own.
+   * Options that shape or watch an own server are refused with `serverUrl`, credentials without it.
+   */
+  private connect(props: NatsPipelineProps): { server?: NatsServer; natsUrl: string } {
     if (props.serverUrl !== undefined) {
       checkNatsUrl(this, 'serverUrl', props.serverUrl);
       const needOwnServer = [
@@ -157,8 +197,8 @@ export class NatsPipeline extends Construct {
           `cannot be combined with ${needOwnServer.join(', ')}: they shape or watch the pipeline's own NATS server, which serverUrl replaces; drop them or drop serverUrl`,
         );
       }
-      this.natsUrl = props.serverUrl;
       props.credentials?._render(this, 'credentials');
+      return { natsUrl: props.serverUrl };
     } else {
       // The server renders here has no users: credentials would go to a server that ignores them.
       const withCredentials = [
@@ -173,35 +213,8 @@ export class NatsPipeline extends Construct {
           "needs serverUrl: the pipeline's own NATS server has no users (the NetworkPolicy guards it), so credentials only go with a server you bring",
         );
       }
-      this.server = new NatsServer(this, 'Server', { labelKeys: props.labelKeys, ...props.server });
-      this.natsUrl = this.server.url;
-    }
-
-    this.stages = props.stages.map(
-      options =>
-        new PipelineStage(this, options.name, {
-          labelKeys: props.labelKeys,
-          credentials: props.credentials,
-          ...options,
-          natsUrl: this.natsUrl,
-        }),
-    );
-    if (this.server) this.refuseStagesTheServerSelects(this.server);
-
-    const server = this.server;
-    if (server && props.monitoring) {
-      const { dashboard, ...monitoring } = props.monitoring;
-      this.monitoring = new NatsMonitoring(this, 'Monitoring', { ...monitoring, server });
-      if (dashboard !== false) {
-        this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
-          namespace: this.monitoring.namespace,
-          ...dashboard,
-          server,
-        });
-      }
-    }
-    if (server && props.networkPolicy !== false) {
-      this.networkPolicy = this.renderNetworkPolicy(server, props.prometheusNamespace ?? this.monitoring?.namespace);
+      const server = new NatsServer(this, 'Server', { labelKeys: props.labelKeys, ...props.server });
+      return { server, natsUrl: server.url };
     }
   }
 
