@@ -76,6 +76,22 @@ function functionSignature(name: string): { returns: PromQLType; args: ReadonlyA
   return { returns: 'vector', args: [] };
 }
 
+/** Where the tolerant parse of a query that the strict one refused puts its first error node. */
+function firstErrorOffset(query: string): number {
+  let offset = 0;
+  let found = false;
+  parser.parse(query).iterate({
+    enter: node => {
+      if (found) return false;
+      if (!node.type.isError) return undefined;
+      offset = node.from;
+      found = true;
+      return false;
+    },
+  });
+  return offset;
+}
+
 /**
  * Parses a PromQL query with Prometheus' own grammar (`@prometheus-io/lezer-promql`, strict)
  * and works out the type of its result, checking the type rules a grammar cannot: scalar
@@ -87,8 +103,8 @@ export function parsePromQL(query: string): { readonly type: PromQLType } {
   let tree;
   try {
     tree = strictParser.parse(query);
-  } catch (e) {
-    const offset = Number(/(\d+)/.exec((e as Error).message)?.[1] ?? 0);
+  } catch {
+    const offset = firstErrorOffset(query);
     throw new PromQLError(
       `has a syntax error at offset ${offset} (near ${JSON.stringify(query.slice(offset, offset + 20))})`,
       offset,

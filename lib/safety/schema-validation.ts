@@ -172,13 +172,20 @@ async function loadSchemaModel(
     return (await importModule(spec))[kind];
   } catch (e: any) {
     const root = PACKAGES[source].replace(/@[^@/]+$/, '');
-    if (e?.code === 'ERR_MODULE_NOT_FOUND' && String(e.message).includes(`'${root}'`)) {
+    if (e?.code === 'ERR_MODULE_NOT_FOUND' && !isInstalled(root)) {
       throw new Error(
         `${root} is not installed; validateSchemas needs it for ${group || 'core'}/${version} ${kind}: npm install --save-dev ${PACKAGES[source]}`,
       );
     }
     return undefined;
   }
+}
+
+/** Whether a package folder of that name is on the resolution path (a missing kind is another error). */
+function isInstalled(packageName: string): boolean {
+  return (require.resolve.paths(packageName) ?? []).some(dir =>
+    fs.existsSync(path.join(dir, packageName, 'package.json')),
+  );
 }
 
 type ClientNodeModels = Record<string, { attributeTypeMap?: Array<{ baseName: string; type: string }> }>;
