@@ -53,13 +53,17 @@ export class CanaryStep {
     return new CanaryStep({ kind: 'setCanaryScale', scale });
   }
   /**
-   * Route requests that match headers to the canary. Needs a router that supports managed
-   * routes (Istio, ALB, Apisix); ingress-nginx does not, so with this library's routers it is refused.
+   * Route requests that match headers to the canary, until the rollout ends. Needs a router with
+   * managed routes: with `TrafficRouting.gatewayApi` the route is declared in `managedRoutes` and the
+   * routes get `useHeaderRoutes`; ingress-nginx has none, so it is refused there.
    */
   public static setHeaderRoute(route: string, match: readonly HeaderMatch[]): CanaryStep {
     return new CanaryStep({ kind: 'setHeaderRoute', route, match });
   }
-  /** Mirror `percent` of traffic to the canary. Needs Istio; refused with this library's routers. */
+  /**
+   * Mirror `percent` of every request to the canary (responses from the canary are dropped). Needs
+   * `TrafficRouting.gatewayApi` with an HttpRoute; refused with ingress-nginx.
+   */
   public static setMirrorRoute(route: string, percent: number): CanaryStep {
     return new CanaryStep({ kind: 'setMirrorRoute', route, percent });
   }

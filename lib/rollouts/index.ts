@@ -6,6 +6,7 @@ export type {
   BlueGreenStrategyOptions,
   CanaryStrategyOptions,
   EffectiveWeight,
+  GatewayApiRoutingOptions,
   NginxRoutingOptions,
   RolloutProps,
 } from './rollout';

@@ -21,6 +21,11 @@ export const WIRING_RULES: Readonly<Record<string, string>> = {
   'ingress-missing-service': 'An Ingress backend names a Service the app does not define in that namespace.',
   'ingress-missing-port': 'An Ingress backend names a port its Service does not have.',
   'ingress-duplicate-route': 'Two Ingresses of one class (or two rules of one Ingress) route the same host and path.',
+  'route-missing-service':
+    'An HTTPRoute or GRPCRoute backend names a Service the app does not define in that namespace.',
+  'route-missing-port': 'An HTTPRoute or GRPCRoute backend names a port number its Service does not have.',
+  'route-duplicate-match':
+    'Two HTTPRoutes on one parent Gateway claim the same host name and match (path, headers, query, method).',
   'hpa-missing-target': 'A HorizontalPodAutoscaler targets a workload the app does not define.',
   'hpa-missing-request': 'A utilization target without the matching resource request on every container of the target.',
   'hpa-target-sets-replicas':

@@ -7,7 +7,7 @@ import { groupKind, Manifest, objectRef } from './findings';
 
 /** Which checker found a schema problem. */
 export type SchemaSource =
-  'kubernetes-models' | 'argo-rollouts' | 'prometheus-operator' | 'kubernetes-1.27' | 'unknown-field';
+  'kubernetes-models' | 'argo-rollouts' | 'prometheus-operator' | 'gateway-api' | 'kubernetes-1.27' | 'unknown-field';
 
 /** One object that does not match its schema. */
 export interface SchemaProblem {
@@ -25,7 +25,7 @@ export interface SchemaValidationOptions {
   /**
    * CRD manifests (YAML files) whose `openAPIV3Schema` is used to find unknown fields in custom
    * resources; the schema packages do not report them.
-   * @default - the Argo Rollouts and prometheus-operator CRDs shipped in this package's `crds/`
+   * @default - the Argo Rollouts, prometheus-operator and Gateway API CRDs shipped in this package's `crds/`
    */
   readonly crdFiles?: readonly string[];
 }
@@ -33,7 +33,8 @@ export interface SchemaValidationOptions {
 /**
  * Validates every object of a synthesized app (or a list of manifests) against:
  * - the newest Kubernetes schema (`kubernetes-models`), Argo Rollouts 1.9
- *   (`@kubernetes-models/argo-rollouts@2`) and prometheus-operator (`@kubernetes-models/prometheus-operator@6`);
+ *   (`@kubernetes-models/argo-rollouts@2`), prometheus-operator (`@kubernetes-models/prometheus-operator@6`)
+ *   and the Gateway API (`@kubernetes-models/gateway-api@2`);
  * - Kubernetes 1.27: the apiVersion and kind must exist there (`cdk8s-plus-27`'s types);
  * - unknown or misspelt fields (`replica: 3`, `imagePullPolicys`), which the schema packages accept:
  *   built-in kinds are walked against `@kubernetes/client-node`'s model metadata, custom resources
@@ -41,7 +42,8 @@ export interface SchemaValidationOptions {
  *
  * The schema packages are optional peer dependencies; install them in the project that calls this:
  * `npm install --save-dev kubernetes-models@5 @kubernetes-models/argo-rollouts@2.0.0
- * @kubernetes-models/prometheus-operator@6 @kubernetes/client-node@2`.
+ * @kubernetes-models/prometheus-operator@6 @kubernetes-models/gateway-api@2.0.0 @kubernetes/client-node@2`
+ * (the Gateway API models only for apps with routes or Gateways).
  * They are ES modules, loaded with `import()`: this works in plain Node. Jest without
  * `--experimental-vm-modules` cannot `import()`; use {@link validateSchemasSync} there.
  */
@@ -64,7 +66,9 @@ export async function validateSchemas(
         ? 'argo-rollouts'
         : group === 'monitoring.coreos.com'
           ? 'prometheus-operator'
-          : 'kubernetes-models';
+          : group === GATEWAY_API_GROUP
+            ? 'gateway-api'
+            : 'kubernetes-models';
     const Model = await loadSchemaModel(source, group, version, m.kind);
     if (!Model) {
       report(source, `no schema for ${m.apiVersion} ${m.kind}`);
@@ -143,8 +147,11 @@ function splitApiVersion(apiVersion: unknown): [string, string] {
   return s.includes('/') ? [s.split('/')[0], s.split('/')[1]] : ['', s];
 }
 
+/** The Gateway API's group ends in `.k8s.io` but is served by CRDs, not by Kubernetes itself. */
+const GATEWAY_API_GROUP = 'gateway.networking.k8s.io';
+
 function isBuiltInGroup(group: string): boolean {
-  return group === '' || !group.includes('.') || group.endsWith('.k8s.io');
+  return group !== GATEWAY_API_GROUP && (group === '' || !group.includes('.') || group.endsWith('.k8s.io'));
 }
 
 // `import()` that TypeScript's CommonJS output keeps as a real dynamic import.
@@ -154,6 +161,7 @@ const PACKAGES: Record<Exclude<SchemaSource, 'kubernetes-1.27' | 'unknown-field'
   'kubernetes-models': 'kubernetes-models@5',
   'argo-rollouts': '@kubernetes-models/argo-rollouts@2.0.0',
   'prometheus-operator': '@kubernetes-models/prometheus-operator@6',
+  'gateway-api': '@kubernetes-models/gateway-api@2.0.0',
 };
 
 async function loadSchemaModel(
@@ -167,7 +175,9 @@ async function loadSchemaModel(
       ? `@kubernetes-models/argo-rollouts/argoproj.io/${version}/${kind}`
       : source === 'prometheus-operator'
         ? `@kubernetes-models/prometheus-operator/monitoring.coreos.com/${version}/${kind}`
-        : `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
+        : source === 'gateway-api'
+          ? `@kubernetes-models/gateway-api/${GATEWAY_API_GROUP}/${version}/${kind}`
+          : `kubernetes-models/${group ? `${group}/` : ''}${version}/${kind}`;
   try {
     return (await importModule(spec))[kind];
   } catch (e: any) {
@@ -295,7 +305,9 @@ function defaultCrdFiles(): string[] {
   // lib/safety/ in the repository, build/lib/safety/ in the package: crds/ sits at the package root.
   for (const dir of [path.resolve(__dirname, '..', '..', 'crds'), path.resolve(__dirname, '..', '..', '..', 'crds')]) {
     const files = ['argoproj.io.yaml', 'monitoring.coreos.com.yaml'].map(f => path.join(dir, f));
-    if (files.every(f => fs.existsSync(f))) return files;
+    // The Gateway API CRDs joined the set later: a copy of crds/ without them still checks the others.
+    const gateway = path.join(dir, 'gateway.networking.k8s.io.yaml');
+    if (files.every(f => fs.existsSync(f))) return fs.existsSync(gateway) ? [...files, gateway] : files;
   }
   return [];
 }

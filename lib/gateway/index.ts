@@ -1,0 +1,20 @@
+// Gateway API: HTTP and gRPC routes, Gateways, ReferenceGrants, and the RBAC Argo Rollouts needs to drive routes.
+export { AllowedRoutes } from './allowed-routes';
+export { Gateway } from './gateway';
+export type { GatewayListener, GatewayProps, ListenerProtocol } from './gateway';
+export { GatewayRef } from './gateway-ref';
+export type { GatewayAttachOptions, GatewayRefOptions } from './gateway-ref';
+export { GrpcMatch } from './grpc-match';
+export { GrpcRoute } from './grpc-route';
+export type { GrpcRouteProps, GrpcRouteRule } from './grpc-route';
+export { HttpFilter } from './http-filter';
+export type { HeaderModifierOptions, RedirectOptions, RewriteOptions } from './http-filter';
+export { HttpMatch } from './http-match';
+export type { HttpMatchOptions, HttpMethod } from './http-match';
+export { HttpRoute } from './http-route';
+export type { HttpCanaryOptions, HttpRouteProps, HttpRouteRule } from './http-route';
+export { ReferenceGrant } from './reference-grant';
+export type { ReferenceGrantFrom, ReferenceGrantProps, RouteKind } from './reference-grant';
+export type { BackendService, RouteBackend, RouteTimeouts } from './route-common';
+export { RolloutsGatewayAccess } from './rollouts-gateway-access';
+export type { RolloutsGatewayAccessProps } from './rollouts-gateway-access';
