@@ -269,3 +269,25 @@ describe('splitReplicas', () => {
     );
   });
 });
+
+describe('CanaryDeployment pod options (issue 12)', () => {
+  test("a prop the canary sets replaces the stable's whole value; the others are inherited", () => {
+    const chart = newChart();
+    const stable = new StableDeployment(chart, 'stable', {
+      app: 'web',
+      image: 'web:1.0',
+      port: 8080,
+      env: { MODE: 'live', REGION: 'eu' },
+      nodeSelector: { 'kubernetes.io/os': 'linux' },
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.0' }],
+      podMetadata: { annotations: { 'example.com/owner': 'web' } },
+    });
+    new CanaryDeployment(chart, 'canary', { stable, image: 'web:2.0', env: { MODE: 'canary' }, sidecars: [] });
+    const canary = synth(chart).find(m => m.metadata.name === 'web-canary');
+    const pod = canary.spec.template.spec;
+    expect(pod.containers[0].env).toEqual([{ name: 'MODE', value: 'canary' }]);
+    expect(pod.initContainers).toBeUndefined();
+    expect(pod.nodeSelector).toEqual({ 'kubernetes.io/os': 'linux' });
+    expect(canary.spec.template.metadata.annotations).toEqual({ 'example.com/owner': 'web' });
+  });
+});

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { transformSync } from '@swc/core';
 import * as cdk8s from 'cdk8s';
 import { Chart, Duration, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import * as yaml from 'js-yaml';
 import { NatsPipelineChart } from '../examples/nats-pipeline';
 import * as lib from '../lib';
@@ -598,5 +599,69 @@ describe('docs/guide/nats-pipeline.md', () => {
     const shownConf = /```json\n([\s\S]*?)```/.exec(guide)?.[1];
     expect(find(out, 'ConfigMap', 'orders-nats-config').data['nats.conf']).toBe(shownConf!.trimEnd());
     for (const m of out) expect(guide).toContain(m.metadata.name);
+  });
+});
+
+describe('pipeline stage pod options (issue 12)', () => {
+  test("a creds-file stage keeps the user's mounts beside the credentials volume", () => {
+    const chart = newChart();
+    new PipelineStage(chart, 'mapper', {
+      name: 'mapper',
+      image: 'example/mapper:1.0',
+      natsUrl: 'nats://nats:4222',
+      security: PodSecurity.restricted({ runAsUser: 1000 }),
+      credentials: NatsCredentials.credsFile('nats-creds'),
+      mounts: [{ volume: kplus.Volume.fromEmptyDir(chart, 'scratch', 'scratch'), path: '/scratch' }],
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', 'mapper'),
+    });
+    const objects = synth(chart);
+    expect(schemaProblems(objects)).toEqual([]);
+    const pod = find(objects, 'Deployment', 'mapper').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('mapper');
+    expect(pod.volumes.map((v: any) => v.name)).toEqual(['tmp', 'scratch', 'nats-creds']);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'scratch', mountPath: '/scratch' },
+      { name: 'nats-creds', mountPath: '/etc/nats-creds', readOnly: true },
+    ]);
+  });
+});
+
+describe('NatsServer pod options (issue 12)', () => {
+  test('service account, pull secrets, scheduling, pod labels and object labels of a NatsServer', () => {
+    const chart = newChart();
+    new NatsServer(chart, 'nats', {
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', 'nats'),
+      imagePullSecrets: [kplus.Secret.fromSecretName(chart, 'pull', 'mirror')],
+      nodeSelector: { 'example.com/pool': 'messaging' },
+      tolerations: [{ key: 'dedicated', value: 'messaging', effect: 'NoSchedule' }],
+      priorityClassName: 'messaging',
+      podMetadata: { labels: { team: 'data' }, annotations: { 'example.com/owner': 'data' } },
+      labels: { team: 'data' },
+      annotations: { 'example.com/runbook': 'https://runbooks.example.com/nats' },
+    });
+    const objects = synth(chart);
+    expect(schemaProblems(objects)).toEqual([]);
+    // Every object of the server carries the object labels and annotations; selectors keep the identity only.
+    for (const o of objects) {
+      expect(o.metadata.labels.team).toBe('data');
+      expect(o.metadata.annotations).toEqual({ 'example.com/runbook': 'https://runbooks.example.com/nats' });
+    }
+    expect(find(objects, 'StatefulSet').spec.selector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'nats' } });
+    expect(find(objects, 'Service', 'nats').spec.selector).toEqual({ 'app.kubernetes.io/name': 'nats' });
+    const template = find(objects, 'StatefulSet').spec.template;
+    expect(template.metadata).toEqual({
+      labels: { 'app.kubernetes.io/name': 'nats', team: 'data' },
+      annotations: { 'example.com/owner': 'data' },
+    });
+    expect(template.spec).toMatchObject({
+      serviceAccountName: 'nats',
+      automountServiceAccountToken: false,
+      imagePullSecrets: [{ name: 'mirror' }],
+      nodeSelector: { 'example.com/pool': 'messaging' },
+      tolerations: [{ key: 'dedicated', operator: 'Equal', value: 'messaging', effect: 'NoSchedule' }],
+      priorityClassName: 'messaging',
+      terminationGracePeriodSeconds: 60,
+    });
   });
 });

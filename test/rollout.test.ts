@@ -1025,3 +1025,52 @@ describe('Rollout', () => {
     });
   });
 });
+
+describe('Rollout pod options and disruption budget (issue 12)', () => {
+  test('a Rollout with a workloadRef takes object labels and a budget that selects the referenced pods', () => {
+    const chart = newChart();
+    const stable = new StableDeployment(chart, 'stable', { app: 'shop', image: 'shop:1.0', port: 8080 });
+    new Rollout(chart, 'rollout', {
+      workloadRef: stable,
+      workloadScaleDown: 'onsuccess',
+      replicas: 4,
+      strategy: RolloutStrategy.canary(),
+      labels: { team: 'payments' },
+      annotations: { 'example.com/owner': 'payments' },
+      disruptionBudget: { minAvailable: IntOrPercent.count(3) },
+    });
+    const objects = synth(chart);
+    expect(schemaProblems(objects)).toEqual([]);
+    const rollout = find(objects, 'Rollout');
+    expect(rollout.metadata.labels.team).toBe('payments');
+    expect(rollout.metadata.annotations).toEqual({ 'example.com/owner': 'payments' });
+    expect(find(objects, 'PodDisruptionBudget', 'shop').spec).toEqual({
+      minAvailable: 3,
+      selector: { matchLabels: rollout.spec.selector.matchLabels },
+      unhealthyPodEvictionPolicy: 'AlwaysAllow',
+    });
+  });
+
+  test('a Rollout that owns its template takes the pod options like a Deployment', () => {
+    const chart = newChart();
+    new Rollout(chart, 'rollout', {
+      app: 'shop',
+      image: 'shop:1.0',
+      port: 8080,
+      strategy: RolloutStrategy.canary(),
+      sidecars: [{ name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', ports: [{ name: 'proxy', number: 15001 }] }],
+      terminationGracePeriod: Duration.seconds(40),
+      preStopSleep: Duration.seconds(5),
+    });
+    const objects = synth(chart);
+    expect(schemaProblems(objects)).toEqual([]);
+    const pod = find(objects, 'Rollout').spec.template.spec;
+    expect(pod.initContainers[0]).toMatchObject({
+      name: 'proxy',
+      restartPolicy: 'Always',
+      ports: [{ name: 'proxy', containerPort: 15001 }],
+    });
+    expect(pod.terminationGracePeriodSeconds).toBe(40);
+    expect(pod.containers[0].lifecycle).toEqual({ preStop: { sleep: { seconds: 5 } } });
+  });
+});

@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
   CanaryDeployment,
   Cpu,
@@ -9,6 +10,7 @@ import {
   StableDeployment,
   UpdateStrategy,
 } from '../lib';
+import { schemaProblems } from './support/schemas';
 import { find, newChart, synth } from './support/synth';
 import { parseImageReference } from '../lib/workloads/workload';
 
@@ -312,5 +314,41 @@ describe('parseImageReference (the distribution reference grammar)', () => {
     const stable = new StableDeployment(chart, 'stable', { app: 'web', name: 'web-main', image: 'web:1.0' });
     new CanaryDeployment(chart, 'canary', { stable, image: 'web:2.0' });
     expect(synth(chart).map(m => m.metadata.name)).toEqual(['web-main', 'web-canary']);
+  });
+});
+
+describe('StableDeployment pod options (issue 12)', () => {
+  test('a Secret env value, a read-only Secret mount, a service account and a budget, as one Deployment', () => {
+    const chart = newChart();
+    const db = kplus.Secret.fromSecretName(chart, 'db', 'shop-db');
+    const tls = kplus.Secret.fromSecretName(chart, 'tls', 'shop-tls');
+    new StableDeployment(chart, 'stable', {
+      ...base,
+      replicas: 3,
+      env: { DATABASE_URL: kplus.EnvValue.fromSecretValue({ secret: db, key: 'url' }) },
+      mounts: [{ volume: kplus.Volume.fromSecret(chart, 'tls-volume', tls), path: '/etc/shop/tls' }],
+      serviceAccount: kplus.ServiceAccount.fromServiceAccountName(chart, 'sa', 'shop'),
+      disruptionBudget: { minAvailable: IntOrPercent.count(2) },
+    });
+    const objects = synth(chart);
+    expect(schemaProblems(objects)).toEqual([]);
+    expect(objects.map(o => `${o.kind}/${o.metadata.name}`)).toEqual([
+      'Deployment/shop-stable',
+      'PodDisruptionBudget/shop-stable',
+    ]);
+    const pod = find(objects, 'Deployment').spec.template.spec;
+    expect(pod.serviceAccountName).toBe('shop');
+    expect(pod.automountServiceAccountToken).toBe(false);
+    expect(pod.containers[0].env).toEqual([
+      { name: 'DATABASE_URL', valueFrom: { secretKeyRef: { name: 'shop-db', key: 'url' } } },
+    ]);
+    expect(pod.containers[0].volumeMounts).toEqual([
+      { name: 'tmp', mountPath: '/tmp' },
+      { name: 'secret-shop-tls', mountPath: '/etc/shop/tls', readOnly: true },
+    ]);
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', emptyDir: {} },
+      { name: 'secret-shop-tls', secret: { secretName: 'shop-tls' } },
+    ]);
   });
 });

@@ -9,5 +9,7 @@ export type { HttpProbeOptions, ProbeKind, ProbeTiming, TcpProbeOptions } from '
 export { IntOrPercent, UpdateStrategy } from './update-strategy';
 export type { RollingUpdateOptions } from './update-strategy';
 export { PodSecurity } from './pod-security';
+export { PodVolume } from './pod-volume';
+export type { EmptyDirOptions, ProjectedVolumeOptions, ServiceAccountTokenProjection } from './pod-volume';
 export type { PodSecurityOptions } from './pod-security';
 export { warningsOf } from './warnings';

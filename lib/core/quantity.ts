@@ -190,7 +190,10 @@ export interface ContainerResources {
   readonly memory?: ResourceRange<Memory>;
 }
 
-/** Checks every quantity parses and no limit is below its request; returns the Kubernetes `resources` block. */
+/**
+ * Checks every quantity parses and no limit is below its request; returns the Kubernetes `resources` block.
+ * @internal
+ */
 export function renderResources(
   scope: IConstruct,
   prop: string,

@@ -1,6 +1,6 @@
 // A NATS server, the pipeline stages that talk to it, and their monitoring.
 export { NatsServer } from './nats-server';
-export type { JetStreamOptions, NatsServerProps } from './nats-server';
+export type { JetStreamOptions, NatsServerPodOptions, NatsServerProps } from './nats-server';
 export { NatsCredentials, PipelineStage } from './pipeline-stage';
 export type {
   NatsCredsFileOptions,

@@ -14,7 +14,10 @@ import {
   LABEL_KEYS_SHAPE,
   renderPodTemplate,
   RenderedPodTemplate,
+  WORKLOAD_OPTIONS_SHAPE,
+  WorkloadOptions,
 } from '../workloads/workload';
+import { checkAnnotations, checkLabels, PodOptions, POD_OPTIONS_SHAPE } from '../workloads/pod-spec';
 
 /** JetStream persistence: a file store on a volume claimed per server. */
 export interface JetStreamOptions {
@@ -35,8 +38,23 @@ export interface JetStreamOptions {
   readonly maxMemoryStore?: Memory;
 }
 
-/** Props of a {@link NatsServer}. */
-export interface NatsServerProps {
+/** The pod options a {@link NatsServer} takes: who it runs as, where it is scheduled, its pod labels. */
+export type NatsServerPodOptions = Pick<
+  PodOptions,
+  | 'serviceAccount'
+  | 'imagePullSecrets'
+  | 'nodeSelector'
+  | 'tolerations'
+  | 'affinity'
+  | 'priorityClassName'
+  | 'podMetadata'
+>;
+
+/**
+ * Props of a {@link NatsServer}. Of the pod options, it takes those about identity and scheduling
+ * ({@link NatsServerPodOptions}); its shutdown, spread across nodes and disruption budget are its own.
+ */
+export interface NatsServerProps extends NatsServerPodOptions, Pick<WorkloadOptions, 'labels' | 'annotations'> {
   /**
    * Release name: the client Service, the StatefulSet and the identity label carry it;
    * clients connect to `nats://<name>:4222`.
@@ -100,6 +118,16 @@ export interface NatsServerProps {
   readonly labelKeys?: LabelKeys;
 }
 
+const NATS_POD_OPTIONS = [
+  'serviceAccount',
+  'imagePullSecrets',
+  'nodeSelector',
+  'tolerations',
+  'affinity',
+  'priorityClassName',
+  'podMetadata',
+] as const satisfies ReadonlyArray<keyof NatsServerPodOptions>;
+
 /** The runtime shape of {@link NatsServerProps}, for `checkProps` (JavaScript callers, casts, typos).
  * @internal
  */
@@ -115,6 +143,9 @@ export const NATS_SERVER_PROPS_SHAPE: PropShape = {
   lameDuckDuration: Duration,
   terminationGracePeriod: Duration,
   labelKeys: LABEL_KEYS_SHAPE,
+  labels: WORKLOAD_OPTIONS_SHAPE.labels,
+  annotations: WORKLOAD_OPTIONS_SHAPE.annotations,
+  ...Object.fromEntries(NATS_POD_OPTIONS.map(k => [k, POD_OPTIONS_SHAPE[k]])),
 };
 
 const LAME_DUCK_GRACE_SECONDS = 10;
@@ -213,6 +244,18 @@ export class NatsServer extends Construct {
       metadata: { name: this.name, labels: this.podLabels },
       spec: { maxUnavailable: 1, selector: { matchLabels: this.podLabels } },
     });
+    this.addMetadata(props, labelKeys.app);
+  }
+
+  /** The `labels` and `annotations` props, on every object of the server. */
+  private addMetadata(props: NatsServerProps, appKey: string): void {
+    const labels = checkLabels(this, 'labels', props.labels, [appKey, COMPONENT_KEY]) ?? {};
+    const annotations = checkAnnotations(this, 'annotations', props.annotations) ?? {};
+    const objects = [this.configMap, this.clientService, this.headlessService, this.statefulSet, this.disruptionBudget];
+    for (const o of objects) {
+      for (const [k, v] of Object.entries(labels)) o.metadata.addLabel(k, v);
+      for (const [k, v] of Object.entries(annotations)) o.metadata.addAnnotation(k, v);
+    }
   }
 
   /** Name of the headless Service that gives each server a DNS name. */
@@ -373,6 +416,7 @@ export class NatsServer extends Construct {
     const template = renderPodTemplate(
       this,
       {
+        ...Object.fromEntries(NATS_POD_OPTIONS.map(k => [k, props[k]])),
         image: props.image ?? NatsServer.DEFAULT_IMAGE,
         containerName: 'nats',
         port: NATS_PORTS.monitor,

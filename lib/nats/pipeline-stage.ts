@@ -29,11 +29,13 @@ import {
   LABEL_KEYS_SHAPE,
   RenderedPodTemplate,
   resolveVersion,
+  WORKLOAD_OPTIONS_SHAPE,
+  WorkloadOptions,
 } from '../workloads/workload';
 import { PodWorkload, PodWorkloadIdentity } from '../workloads/pod-workload';
 
 /** One stage of a pipeline, as declared in {@link NatsPipelineProps.stages}. */
-export interface PipelineStageOptions extends ContainerOptions, DeploymentUpdateOptions {
+export interface PipelineStageOptions extends ContainerOptions, DeploymentUpdateOptions, WorkloadOptions {
   /** Stage name: the app label's value and the container's name, e.g. `fetcher`. */
   readonly name: string;
   /**
@@ -214,6 +216,7 @@ export class NatsCredentials {
 export const PIPELINE_STAGE_OPTIONS_SHAPE: PropShape = {
   ...CONTAINER_OPTIONS_SHAPE,
   ...DEPLOYMENT_UPDATE_SHAPE,
+  ...WORKLOAD_OPTIONS_SHAPE,
   image: 'string!',
   name: 'string!',
   deploymentName: 'string',
@@ -324,6 +327,17 @@ export class PipelineStage extends PodWorkload {
     if (credentials) {
       const container = template.spec.containers[0];
       container.env = [...(container.env ?? []), ...credentials.env];
+      const { volume, volumeMount } = credentials;
+      // The credentials' volume and mount come last: a user's volume of that name or mount at that path would clash.
+      if (volume && template.spec.volumes?.some(v => v.name === volume.name))
+        invalidProp(this, 'mounts', volume.name, 'must not use a volume of this name: the credentials file takes it');
+      if (volumeMount && container.volumeMounts?.some(m => m.mountPath === volumeMount.mountPath))
+        invalidProp(
+          this,
+          'mounts',
+          volumeMount.mountPath,
+          'must not mount at this path: the credentials file takes it',
+        );
       if (credentials.volumeMount)
         container.volumeMounts = [...(container.volumeMounts ?? []), credentials.volumeMount];
       if (credentials.volume) template.spec.volumes = [...(template.spec.volumes ?? []), credentials.volume];
@@ -340,7 +354,7 @@ function identifyStage(scope: Construct, props: PipelineStageProps): PodWorkload
   const name = props.deploymentName ?? app;
   checkDnsSubdomain(scope, 'deploymentName', name);
   const labelKeys = resolveLabelKeys(scope, props.labelKeys);
-  return { app, labelKeys, name, version: resolveVersion(scope, props), container: props };
+  return { app, labelKeys, name, version: resolveVersion(scope, props), container: props, options: props };
 }
 
 /**

@@ -1,5 +1,7 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import { Construct, IConstruct } from 'constructs';
+import type { IResourceRequirements } from 'kubernetes-models/v1/ResourceRequirements';
 import {
   checkDnsSubdomain,
   checkEnum,
@@ -12,7 +14,7 @@ import {
   checkDuration,
 } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
-import { checkQuantity, ContainerResources, Cpu, Memory } from '../core/quantity';
+import { checkQuantity, ContainerResources, Cpu, Memory, parseQuantity } from '../core/quantity';
 import { checksItself } from '../safety/rules';
 
 /** What an autoscaler points at (`spec.scaleTargetRef`). */
@@ -22,11 +24,28 @@ export interface ScaleTarget {
   readonly name: string;
 }
 
+/** The requests of one container, as an autoscaler reads them. */
+export interface ContainerRequests {
+  /** The container's name. */
+  readonly container: string;
+  /**
+   * Its CPU and memory.
+   * @default - none
+   */
+  readonly resources?: ContainerResources;
+}
+
 /** A workload an {@link Autoscaler} can scale: StableDeployment, CanaryDeployment, Rollout, pipeline stages. */
 export interface IAutoscalable extends IConstruct {
   readonly scaleTarget: ScaleTarget;
   /** The container's requests; utilization metrics divide by them. */
   readonly resources?: ContainerResources;
+  /**
+   * The requests of every container of the pod a utilization metric adds up: the containers and the native
+   * sidecars (init containers with `restartPolicy: Always`), as the HorizontalPodAutoscaler counts them.
+   * @default - one container, with `resources`
+   */
+  readonly containerRequests?: readonly ContainerRequests[];
   /** True for workloads that must run a fixed number of pods (a single-instance stage). */
   readonly fixedReplicaCount: boolean;
   /**
@@ -44,14 +63,15 @@ export interface AutoscalingRange {
 }
 
 /**
- * Which Autoscaler owns a workload's replica count. A workload implementing
- * {@link IAutoscalable} keeps one and hands `attachAutoscaler` to {@link ReplicaOwner.attach}:
- * a second autoscaler is refused, and an explicit replica count beside the autoscaler fails
- * the synth (apply and GitOps would fight the autoscaler over it).
+ * Which autoscaler owns a workload's replica count: an {@link Autoscaler} or a cdk8s-plus
+ * HorizontalPodAutoscaler. A workload implementing {@link IAutoscalable} keeps one and hands
+ * `attachAutoscaler` to {@link ReplicaOwner.attach} (and cdk8s-plus's `markHasAutoscaler` to
+ * {@link ReplicaOwner.attachCdk8sPlus}): a second autoscaler is refused, and an explicit replica count
+ * beside the autoscaler fails the synth (apply and GitOps would fight the autoscaler over it).
  */
 export class ReplicaOwner {
   private autoscalerPath?: string;
-  private autoscalerRange?: AutoscalingRange;
+  private rangeOf?: () => AutoscalingRange | undefined;
 
   /**
    * @param workload the workload whose replicas are owned
@@ -62,18 +82,35 @@ export class ReplicaOwner {
     private readonly explicitReplicas: () => number | undefined,
   ) {}
 
-  /** True once an Autoscaler owns the count. */
+  /** True once an autoscaler owns the count. */
   public get isAutoscaled(): boolean {
     return this.autoscalerPath !== undefined;
   }
 
-  /** The owning Autoscaler's bounds, if any. */
+  /** The owning autoscaler's bounds, if any. */
   public get range(): AutoscalingRange | undefined {
-    return this.autoscalerRange;
+    return this.rangeOf?.();
   }
 
   /** Records `autoscaler` as the owner; throws when another one already is. */
   public attach(autoscaler: IConstruct, range: AutoscalingRange): void {
+    this.record(autoscaler, () => range);
+  }
+
+  /**
+   * Records the cdk8s-plus HorizontalPodAutoscaler that has just called `markHasAutoscaler`. cdk8s-plus
+   * passes nothing: the caller is the one in the app whose target is the workload and that is not recorded
+   * yet. Its bounds are read when asked, as it sets them after the call; its metrics are checked against
+   * the workload's requests at synth, as an {@link Autoscaler}'s are when it is made.
+   */
+  public attachCdk8sPlus(): void {
+    const hpa = kplusAutoscalersOf(this.workload).find(h => h.node.path !== this.autoscalerPath);
+    this.record(hpa ?? this.workload, () => (hpa ? { min: hpa.minReplicas, max: hpa.maxReplicas } : undefined));
+    const workload = this.workload;
+    if (hpa && isAutoscalable(workload)) hpa.node.addValidation({ validate: () => kplusMetricProblems(hpa, workload) });
+  }
+
+  private record(autoscaler: IConstruct, range: () => AutoscalingRange | undefined): void {
     if (this.autoscalerPath !== undefined) {
       invalidProp(
         autoscaler,
@@ -83,7 +120,7 @@ export class ReplicaOwner {
       );
     }
     this.autoscalerPath = autoscaler.node.path;
-    this.autoscalerRange = range;
+    this.rangeOf = range;
     checksItself(this.workload, 'hpa-target-sets-replicas');
     this.workload.node.addValidation({
       validate: () => {
@@ -100,6 +137,159 @@ export class ReplicaOwner {
       },
     });
   }
+}
+
+/** A container as the request checks see it: its name and which requests it sets. */
+interface CountedContainer {
+  readonly name?: string;
+  readonly cpu: boolean;
+  readonly memory: boolean;
+}
+
+/**
+ * Why a utilization metric on `resource` cannot be computed for the pods of the workload at `path`, if it
+ * cannot: the HorizontalPodAutoscaler divides the pods' usage by the sum of the requests of every container
+ * and native sidecar, and gives up when one of them has none.
+ */
+function missingRequest(path: string, containers: readonly CountedContainer[], resource: 'cpu' | 'memory') {
+  const missing = containers.filter(c => !c[resource]);
+  if (missing.length === 0) return undefined;
+  if (containers.length === 1) {
+    return `needs a ${resource} request on ${path}: utilization is usage divided by the request; set resources.${resource}.request there`;
+  }
+  const names = missing.map(c => `"${c.name}"`).join(', ');
+  return `needs a ${resource} request on every container of ${path}, native sidecars included (utilization is the pod's usage divided by the sum of their requests): ${names} ${missing.length === 1 ? 'has' : 'have'} none; set resources.${resource}.request there`;
+}
+
+/** The containers an Autoscaler counts on one of the library's workloads (or a user's IAutoscalable). */
+function countedContainers(target: IAutoscalable): CountedContainer[] {
+  const of = (resources: ContainerResources | undefined) => ({
+    cpu: Boolean(resources?.cpu?.request),
+    memory: Boolean(resources?.memory?.request),
+  });
+  return target.containerRequests
+    ? target.containerRequests.map(c => ({ name: c.container, ...of(c.resources) }))
+    : [of(target.resources)];
+}
+
+/** The containers of a cdk8s-plus workload (cdk8s-plus 27 has no native sidecars). */
+function countedKplusContainers(target: kplus.IScalable): CountedContainer[] {
+  return target.toScalingTarget().containers.map(c => ({
+    name: c.name,
+    cpu: c.resources?.cpu?.request !== undefined,
+    memory: c.resources?.memory?.request !== undefined,
+  }));
+}
+
+/** A cdk8s-plus HorizontalPodAutoscaler, as far as the library reads one. */
+type KplusAutoscaler = IConstruct & Pick<kplus.HorizontalPodAutoscaler, 'target' | 'minReplicas' | 'maxReplicas'>;
+
+/** The cdk8s-plus HorizontalPodAutoscalers in the app whose target is `workload`, in construct order. */
+function kplusAutoscalersOf(workload: IConstruct): KplusAutoscaler[] {
+  return workload.node.root.node
+    .findAll()
+    .filter(
+      c =>
+        (c as Partial<kplus.HorizontalPodAutoscaler>).resourceType === 'horizontalpodautoscaler' &&
+        (c as { target?: unknown }).target === workload,
+    ) as unknown as KplusAutoscaler[];
+}
+
+/** The metrics as the HPA manifest holds them. */
+interface RenderedMetric {
+  readonly type?: string;
+  readonly resource?: { readonly name?: string; readonly target?: { readonly type?: string } };
+  readonly containerResource?: {
+    readonly name?: string;
+    readonly container?: string;
+    readonly target?: { readonly type?: string };
+  };
+}
+
+/**
+ * The utilization metrics of a cdk8s-plus HorizontalPodAutoscaler that the library workload it scales
+ * cannot serve, for lack of a request. No metrics means Kubernetes' default, 80% of the CPU request.
+ */
+function kplusMetricProblems(hpa: KplusAutoscaler, workload: IAutoscalable): string[] {
+  const spec = ApiObject.of(hpa).toJson().spec as { metrics?: RenderedMetric[] };
+  const containers = countedContainers(workload);
+  const path = workload.node.path;
+  if (!spec.metrics?.length) {
+    const why = missingRequest(path, containers, 'cpu');
+    return why ? [problem('metrics', undefined, `means Kubernetes' default, 80% CPU utilization, which ${why}`)] : [];
+  }
+  return spec.metrics.flatMap((m, i) => {
+    const r = m.type === 'Resource' ? m.resource : m.type === 'ContainerResource' ? m.containerResource : undefined;
+    if (r?.target?.type !== 'Utilization' || (r.name !== 'cpu' && r.name !== 'memory')) return [];
+    const container = m.containerResource?.container;
+    const counted = container === undefined ? containers : containers.filter(c => c.name === container);
+    const why = missingRequest(path, counted, r.name);
+    return why ? [problem(`metrics[${i}]`, `${r.name} utilization`, why)] : [];
+  });
+}
+
+/**
+ * The containers of a library workload's pods as its manifest renders them: the containers, then the native
+ * sidecars. A Rollout on a Deployment's pods (`workloadRef`) has the Deployment's.
+ */
+function renderedContainers(
+  workload: IConstruct,
+): Array<{ name: string; image: string; resources?: IResourceRequirements }> {
+  const manifest = workload.node.tryFindChild('Resource');
+  const spec = manifest instanceof ApiObject ? manifest.toJson().spec : undefined;
+  const pod = spec?.template?.spec;
+  if (!pod) {
+    const ref: unknown = (workload as { workloadRef?: unknown }).workloadRef;
+    return ref instanceof Construct ? renderedContainers(ref) : [];
+  }
+  const sidecars = (pod.initContainers ?? []).filter((c: { restartPolicy?: string }) => c.restartPolicy === 'Always');
+  return [...(pod.containers ?? []), ...sidecars];
+}
+
+/**
+ * The requests of every container and native sidecar of a library workload's pods, as its manifest renders them
+ * (the workloads' `containerRequests`).
+ * @internal
+ */
+export function containerRequestsOf(workload: IConstruct): ContainerRequests[] {
+  return renderedContainers(workload).map(c => {
+    const range = <T>(kind: 'cpu' | 'memory', of: (text: string) => T) => {
+      const [request, limit] = [c.resources?.requests?.[kind], c.resources?.limits?.[kind]].map(t =>
+        typeof t === 'string' ? of(t) : undefined,
+      );
+      return request || limit ? { request, limit } : undefined;
+    };
+    return { container: c.name, resources: { cpu: range('cpu', Cpu.of), memory: range('memory', Memory.of) } };
+  });
+}
+
+/**
+ * What a cdk8s-plus HorizontalPodAutoscaler reads of a library workload (`kplus.IScalable.toScalingTarget`):
+ * the kind and name it scales, the replica count the manifest sets, and the containers and native sidecars
+ * as cdk8s-plus Containers with their names, images and requests and limits.
+ * @internal
+ */
+export function kplusScalingTarget(target: IAutoscalable, replicas: number | undefined): kplus.ScalingTarget {
+  const cpu = (text: unknown) => {
+    if (typeof text !== 'string') return undefined;
+    return text.endsWith('m')
+      ? kplus.Cpu.millis(Number(text.slice(0, -1)))
+      : kplus.Cpu.millis(parseQuantity(text) * 1000);
+  };
+  const memory = (text: unknown) => (typeof text === 'string' ? Size.kibibytes(parseQuantity(text) / 1024) : undefined);
+  const containers = renderedContainers(target).map(
+    c =>
+      new kplus.Container({
+        name: c.name,
+        image: c.image,
+        // Given even when empty: cdk8s-plus would otherwise fill in its own defaults.
+        resources: {
+          cpu: { request: cpu(c.resources?.requests?.cpu), limit: cpu(c.resources?.limits?.cpu) },
+          memory: { request: memory(c.resources?.requests?.memory), limit: memory(c.resources?.limits?.memory) },
+        },
+      }),
+  );
+  return { ...target.scaleTarget, containers, replicas };
 }
 
 /** The resource and target a {@link ScalingMetric} holds: a utilization percentage or an average value. */
@@ -127,8 +317,16 @@ export class ScalingMetric {
   }
   private constructor(public readonly spec: MetricSpec) {}
 
-  /** @internal */
-  public _render(scope: IConstruct, prop: string, target: IAutoscalable): Record<string, unknown> {
+  /**
+   * The metric spec; a utilization target needs the request on every counted container of `targetPath`.
+   * @internal
+   */
+  public _render(
+    scope: IConstruct,
+    prop: string,
+    targetPath: string,
+    containers: readonly CountedContainer[],
+  ): Record<string, unknown> {
     const s = this.spec;
     if ('utilization' in s) {
       // averageUtilization is an int32 above 0; above 100 is allowed (usage beyond the request).
@@ -141,14 +339,8 @@ export class ScalingMetric {
           `must be a whole percentage from 1 to ${INT32_MAX} (of the request; above 100 is allowed)`,
         );
       }
-      if (!target.resources?.[s.resource]?.request) {
-        invalidProp(
-          scope,
-          prop,
-          `${s.resource} utilization ${s.utilization}%`,
-          `needs a ${s.resource} request on ${target.node.path}: utilization is usage divided by the request; set resources.${s.resource}.request there`,
-        );
-      }
+      const why = missingRequest(targetPath, containers, s.resource);
+      if (why) invalidProp(scope, prop, `${s.resource} utilization ${s.utilization}%`, why);
       return {
         type: 'Resource',
         resource: { name: s.resource, target: { type: 'Utilization', averageUtilization: s.utilization } },
@@ -190,8 +382,11 @@ export interface ScalingRules {
 
 /** Props of an {@link Autoscaler}. */
 export interface AutoscalerProps {
-  /** The workload to scale. Its manifest then leaves `replicas` to the autoscaler. */
-  readonly target: IAutoscalable;
+  /**
+   * The workload to scale: one of the library's, or a cdk8s-plus `Deployment` or `StatefulSet`. Its manifest
+   * then leaves `replicas` to the autoscaler.
+   */
+  readonly target: IAutoscalable | (kplus.IScalable & IConstruct);
   /**
    * metadata.name of the HorizontalPodAutoscaler.
    * @default `${target name}-autoscaler`
@@ -226,38 +421,17 @@ export class Autoscaler extends Construct {
   public readonly name: string;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
-  public readonly target: IAutoscalable;
+  /** The workload it scales. */
+  public readonly target: IAutoscalable | (kplus.IScalable & IConstruct);
   /** The HorizontalPodAutoscaler manifest. */
   public readonly hpa: ApiObject;
 
   constructor(scope: Construct, id: string, props: AutoscalerProps) {
     super(scope, id);
     checkProps(this, props, AUTOSCALER_SHAPE);
-    const target: unknown = props.target;
-    if (!isAutoscalable(target)) {
-      invalidProp(
-        this,
-        'target',
-        target,
-        'must be a workload an autoscaler can scale (StableDeployment, CanaryDeployment, Rollout, PipelineStage)',
-      );
-    }
-    this.target = target;
-    if (props.name !== undefined) {
-      checkDnsSubdomain(this, 'name', props.name);
-      this.name = props.name;
-    } else {
-      this.name = `${target.scaleTarget.name}-autoscaler`;
-      // The default name is made from the target's name: report it as target, the prop the user set.
-      if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
-        invalidProp(
-          this,
-          'target',
-          target,
-          `makes the default name (its name and "-autoscaler", ${this.name.length} characters) not a DNS-1123 subdomain of at most 253 characters: set name`,
-        );
-      }
-    }
+    const target = resolveTarget(this, props.target);
+    this.target = props.target;
+    this.name = this.nameFor(props, target.scaleTarget.name);
     this.minReplicas = props.minReplicas ?? 1;
     this.maxReplicas = props.maxReplicas;
     checkPositiveInt(this, 'minReplicas', this.minReplicas);
@@ -274,7 +448,7 @@ export class Autoscaler extends Construct {
       invalidProp(
         this,
         'target',
-        target,
+        props.target,
         'runs a fixed number of pods (declared single-instance) and cannot be autoscaled',
       );
     }
@@ -284,7 +458,7 @@ export class Autoscaler extends Construct {
       if (!(m instanceof ScalingMetric))
         invalidProp(this, `metrics[${i}]`, m, 'must be a ScalingMetric (ScalingMetric.cpuUtilization(80), ...)');
     });
-    const renderedMetrics = metrics.map((m, i) => m._render(this, `metrics[${i}]`, target));
+    const renderedMetrics = metrics.map((m, i) => m._render(this, `metrics[${i}]`, target.path, target.containers));
     const behavior = {
       scaleUp: renderRules(this, 'scaleUp', props.scaleUp),
       scaleDown: renderRules(this, 'scaleDown', props.scaleDown),
@@ -303,6 +477,25 @@ export class Autoscaler extends Construct {
         behavior: behavior.scaleUp || behavior.scaleDown ? behavior : undefined,
       },
     });
+  }
+  /** The given name, or one made from the target's: checked as a DNS-1123 subdomain either way. */
+  private nameFor(props: AutoscalerProps, targetName: string): string {
+    if (props.name !== undefined) {
+      checkDnsSubdomain(this, 'name', props.name);
+      return props.name;
+    } else {
+      const name = `${targetName}-autoscaler`;
+      // The default name is made from the target's name: report it as target, the prop the user set.
+      if (name.length > 253 || !DNS1123_SUBDOMAIN.test(name)) {
+        invalidProp(
+          this,
+          'target',
+          props.target,
+          `makes the default name (its name and "-autoscaler", ${name.length} characters) not a DNS-1123 subdomain of at most 253 characters: set name`,
+        );
+      }
+      return name;
+    }
   }
 }
 
@@ -363,6 +556,74 @@ export const AUTOSCALER_SHAPE: PropShape = {
   scaleUp: SCALING_RULES_SHAPE,
   scaleDown: SCALING_RULES_SHAPE,
 };
+
+/** An Autoscaler's target, library workload or cdk8s-plus one, as the Autoscaler uses it. */
+interface ResolvedTarget {
+  readonly path: string;
+  readonly scaleTarget: ScaleTarget;
+  readonly fixedReplicaCount: boolean;
+  readonly containers: readonly CountedContainer[];
+  attachAutoscaler(autoscaler: IConstruct, range: AutoscalingRange): void;
+}
+
+/** Which Autoscaler scales a cdk8s-plus workload (cdk8s-plus records only that one does). */
+const KPLUS_OWNERS = new WeakMap<object, string>();
+
+/** Reads the `target` prop: a library workload, or a cdk8s-plus one with the same checks. */
+function resolveTarget(scope: Autoscaler, target: unknown): ResolvedTarget {
+  if (isAutoscalable(target)) {
+    return {
+      path: target.node.path,
+      scaleTarget: target.scaleTarget,
+      fixedReplicaCount: target.fixedReplicaCount,
+      containers: countedContainers(target),
+      attachAutoscaler: (autoscaler, range) => target.attachAutoscaler(autoscaler, range),
+    };
+  }
+  if (!isKplusScalable(target)) {
+    invalidProp(
+      scope,
+      'target',
+      target,
+      'must be a workload an autoscaler can scale (StableDeployment, CanaryDeployment, Rollout, PipelineStage, or a cdk8s-plus Deployment or StatefulSet)',
+    );
+  }
+  const { apiVersion, kind, name, replicas } = target.toScalingTarget();
+  if (target.hasAutoscaler) {
+    const owner = KPLUS_OWNERS.get(target) ?? kplusAutoscalersOf(target)[0]?.node.path ?? 'another autoscaler';
+    invalidProp(
+      scope,
+      'target',
+      target,
+      `is already scaled by ${owner}; two autoscalers on one workload fight each other`,
+    );
+  }
+  if (replicas !== undefined) {
+    invalidProp(
+      scope,
+      'target',
+      target,
+      `sets replicas (${replicas}): leave it unset, ${scope.node.path} owns the replica count (its minReplicas is the starting count); cdk8s-plus's own autoscaler refuses a fixed count too`,
+    );
+  }
+  return {
+    path: target.node.path,
+    scaleTarget: { apiVersion, kind, name },
+    fixedReplicaCount: false,
+    containers: countedKplusContainers(target),
+    attachAutoscaler: autoscaler => {
+      target.markHasAutoscaler();
+      KPLUS_OWNERS.set(target, autoscaler.node.path);
+    },
+  };
+}
+
+/** True for a cdk8s-plus workload a HorizontalPodAutoscaler can scale (`kplus.IScalable`), checked by shape. */
+function isKplusScalable(t: unknown): t is kplus.IScalable & IConstruct {
+  if (typeof t !== 'object' || t === null || !('node' in t)) return false;
+  const x = t as Partial<kplus.IScalable>;
+  return typeof x.markHasAutoscaler === 'function' && typeof x.toScalingTarget === 'function';
+}
 
 /** True for a construct an Autoscaler can scale (JavaScript callers may pass anything). */
 function isAutoscalable(t: unknown): t is IAutoscalable {

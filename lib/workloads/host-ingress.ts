@@ -1,4 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
+import type * as kplus from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import {
   checkDnsSubdomain,
@@ -12,6 +13,7 @@ import {
   problem,
 } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
+import { resolveService, ResolvedService } from '../gateway/route-common';
 import { VersionedService } from './versioned-service';
 
 /** How an Ingress path matches. */
@@ -21,11 +23,11 @@ export type PathType = 'Prefix' | 'Exact' | 'ImplementationSpecific';
 export interface HostRule {
   /** Host name, e.g. `tutorial-api.com`; a leading `*.` matches one subdomain level. */
   readonly host: string;
-  /** The Service traffic goes to. */
-  readonly service: VersionedService;
+  /** The Service traffic goes to: a VersionedService or a cdk8s-plus `Service`. */
+  readonly service: VersionedService | kplus.Service;
   /**
    * Service port, by number or name.
-   * @default - the Service's port
+   * @default - the Service's port (a cdk8s-plus Service with several ports needs it)
    */
   readonly port?: number | string;
   /**
@@ -159,12 +161,12 @@ interface ResolvedRule {
   readonly host: string;
   readonly path: string;
   readonly pathType: PathType;
-  readonly service: VersionedService;
+  readonly service: ResolvedService;
   readonly port: number | string;
   readonly tlsSecret?: string;
 }
 
-/** A `networking.k8s.io/v1` Ingress routing host names to VersionedServices. */
+/** A `networking.k8s.io/v1` Ingress routing host names to VersionedServices (or cdk8s-plus Services). */
 export class HostIngress extends Construct {
   public readonly name: string;
   /** True when this Ingress is an ingress-nginx canary of another. */
@@ -195,29 +197,7 @@ export class HostIngress extends Construct {
     }
     if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
     const canary = props.canary;
-    if (canary !== undefined) {
-      if (!(canary.primary instanceof HostIngress))
-        invalidProp(
-          this,
-          'canary.primary',
-          canary.primary,
-          'must be the HostIngress whose traffic the canary takes part of',
-        );
-      if (!(canary.split instanceof NginxCanary))
-        invalidProp(
-          this,
-          'canary.split',
-          canary.split,
-          'must be NginxCanary.weight(percent) or NginxCanary.header(name)',
-        );
-      if (canary.primary.isCanary)
-        invalidProp(
-          this,
-          'canary.primary',
-          canary.primary,
-          'is itself a canary Ingress: ingress-nginx pairs a canary only with a primary (non-canary) Ingress',
-        );
-    }
+    if (canary !== undefined) this.checkCanary(canary);
     this.isCanary = canary !== undefined;
     const annotations = canary ? canary.split._annotations(this) : undefined;
     if (canary && props.className !== undefined && props.className !== canary.primary.className) {
@@ -246,6 +226,31 @@ export class HostIngress extends Construct {
     });
   }
 
+  /** The canary's primary and split: ingress-nginx pairs a canary only with a primary Ingress. */
+  private checkCanary(canary: IngressCanaryOptions): void {
+    if (!(canary.primary instanceof HostIngress))
+      invalidProp(
+        this,
+        'canary.primary',
+        canary.primary,
+        'must be the HostIngress whose traffic the canary takes part of',
+      );
+    if (!(canary.split instanceof NginxCanary))
+      invalidProp(
+        this,
+        'canary.split',
+        canary.split,
+        'must be NginxCanary.weight(percent) or NginxCanary.header(name)',
+      );
+    if (canary.primary.isCanary)
+      invalidProp(
+        this,
+        'canary.primary',
+        canary.primary,
+        'is itself a canary Ingress: ingress-nginx pairs a canary only with a primary (non-canary) Ingress',
+      );
+  }
+
   /** Routes `rule.host` (and path) to a Service. Two rules for the same host and path are refused. */
   public addRule(rule: HostRule): void {
     const index = this.resolvedRules.length;
@@ -261,17 +266,19 @@ export class HostIngress extends Construct {
     checkUrlPath(this, `${prop}.path`, path);
     const pathType = rule.pathType ?? 'Prefix';
     checkEnum(this, `${prop}.pathType`, pathType, PATH_TYPES);
-    const service: unknown = rule.service;
-    if (!(service instanceof VersionedService))
-      invalidProp(this, `${prop}.service`, service, 'must be a VersionedService construct');
-    const port = rule.port ?? service.servicePort.port;
+    const service = resolveService(this, `${prop}.service`, rule.service);
+    const ports = service.ports.map(p => (p.name ? `${p.name}/${p.port}` : `${p.port}`)).join(', ') || 'no ports';
+    if (rule.port === undefined && service.ports.length !== 1) {
+      invalidProp(this, `${prop}.port`, undefined, `must be given: Service "${service.name}" has ${ports}`);
+    }
+    const port = rule.port ?? service.ports[0].port;
     if (typeof port === 'number') checkPort(this, `${prop}.port`, port);
-    if (!service.hasPort(port)) {
+    if (!service.ports.some(p => p.port === port || (p.name !== undefined && p.name === port))) {
       invalidProp(
         this,
         `${prop}.port`,
         port,
-        `must be a port of ${service.node.path} (Service "${service.name}" has ${service.servicePort.name}/${service.servicePort.port})`,
+        `must be a port of ${service.construct.node.path} (Service "${service.name}" has ${ports})`,
       );
     }
     const clash = this.resolvedRules.find(r => r.host === host && r.path === path);
@@ -288,8 +295,18 @@ export class HostIngress extends Construct {
   }
 
   /** The routed host and path pairs, in order. */
-  public get routes(): ReadonlyArray<{ host: string; path: string; service: VersionedService; port: number | string }> {
-    return this.resolvedRules.map(({ host, path, service, port }) => ({ host, path, service, port }));
+  public get routes(): ReadonlyArray<{
+    host: string;
+    path: string;
+    service: VersionedService | kplus.Service;
+    port: number | string;
+  }> {
+    return this.resolvedRules.map(({ host, path, service, port }) => ({
+      host,
+      path,
+      service: service.construct as VersionedService | kplus.Service,
+      port,
+    }));
   }
 
   private validateCanaryOf(primary: HostIngress): string[] {

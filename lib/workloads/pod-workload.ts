@@ -1,9 +1,21 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { ResolvedLabelKeys, Track } from '../core/labels';
+import { invalidProp } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import type { ContainerResources } from '../core/quantity';
-import { AutoscalingRange, IAutoscalable, ReplicaOwner, ScaleTarget } from './autoscaler';
+import type * as kplus from 'cdk8s-plus-27';
+import {
+  AutoscalingRange,
+  ContainerRequests,
+  containerRequestsOf,
+  IAutoscalable,
+  kplusScalingTarget,
+  ReplicaOwner,
+  ScaleTarget,
+} from './autoscaler';
+import { createDisruptionBudget, DisruptionBudget } from './disruption-budget';
+import { checkAnnotations, checkLabels } from './pod-spec';
 import {
   ContainerOptions,
   ContainerPort,
@@ -11,6 +23,7 @@ import {
   IWorkload,
   renderPodTemplate,
   RenderedPodTemplate,
+  WorkloadOptions,
 } from './workload';
 
 /**
@@ -25,6 +38,8 @@ export interface PodWorkloadIdentity {
   readonly version: string;
   /** The container the pods run: its port and resources are the workload's. */
   readonly container: Pick<ContainerOptions, 'port' | 'portName' | 'resources'>;
+  /** Labels, annotations and disruption budget of the workload's object. */
+  readonly options?: WorkloadOptions;
   /**
    * The labels the selector matches, when they are not the workload's own app and track
    * (a Rollout on a Deployment's pods).
@@ -53,7 +68,7 @@ export interface PodWorkloadInit {
  * name, version), the selector and pod labels, the scale target and who owns the replica
  * count: the props' `replicas`, or an Autoscaler once one is attached.
  */
-export abstract class PodWorkload extends Construct implements IWorkload, IAutoscalable {
+export abstract class PodWorkload extends Construct implements IWorkload, IAutoscalable, kplus.IScalable {
   /** Value of the app identity label. */
   public readonly app: string;
   /** The track the pods run on. */
@@ -73,6 +88,10 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
   /** True for a workload that must run a fixed number of pods (a single-instance stage). */
   public abstract readonly fixedReplicaCount: boolean;
   private readonly selector: Readonly<Record<string, string>>;
+  private readonly objectLabels?: Record<string, string>;
+  private readonly objectAnnotations?: Record<string, string>;
+  private readonly budgetOptions?: WorkloadOptions['disruptionBudget'];
+  private budgetValue?: DisruptionBudget;
   private readonly replicaOwner = new ReplicaOwner(this, () => this.explicitReplicas);
 
   /** @internal StableDeployment, CanaryDeployment, Rollout and PipelineStage are the subclasses. */
@@ -89,6 +108,15 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
     this.containerPort = containerPortOf(identity.container);
     this.resources = identity.container.resources;
     this.scaleTarget = { ...init.kind, name: this.name };
+    const options = identity.options ?? {};
+    this.objectLabels = checkLabels(this, 'labels', options.labels, Object.values(this.labelKeys));
+    this.objectAnnotations = checkAnnotations(this, 'annotations', options.annotations);
+    this.budgetOptions = options.disruptionBudget;
+  }
+
+  /** The PodDisruptionBudget the `disruptionBudget` prop made, if any. */
+  public get disruptionBudget(): DisruptionBudget | undefined {
+    return this.budgetValue;
   }
 
   /** Labels the workload's selector matches: app and track, never the version. */
@@ -121,6 +149,29 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
     this.replicaOwner.attach(autoscaler, range);
   }
 
+  /** The requests of every container and native sidecar of the pods, which utilization metrics add up. */
+  public get containerRequests(): ContainerRequests[] {
+    return containerRequestsOf(this);
+  }
+
+  /** cdk8s-plus's name for {@link PodWorkload.isAutoscaled}. */
+  public get hasAutoscaler(): boolean {
+    return this.isAutoscaled;
+  }
+
+  /**
+   * Called by a cdk8s-plus HorizontalPodAutoscaler that targets this workload: it owns the replica count from
+   * then on.
+   */
+  public markHasAutoscaler(): void {
+    this.replicaOwner.attachCdk8sPlus();
+  }
+
+  /** What a cdk8s-plus HorizontalPodAutoscaler scales: the manifest's kind and name, replicas and containers. */
+  public toScalingTarget(): kplus.ScalingTarget {
+    return kplusScalingTarget(this, this.replicas);
+  }
+
   /** The replica count the props set, if any: an Autoscaler refuses one beside it. */
   protected abstract get explicitReplicas(): number | undefined;
 
@@ -130,7 +181,12 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
    * @internal
    */
   protected podTemplate(options: ContainerOptions, appProp = 'app'): RenderedPodTemplate {
-    return renderPodTemplate(this, options, this.app, this.podLabels, appProp);
+    // Argo labels a Rollout's pods with its own hash; the Deployment controller's is pod-template-hash.
+    const hashLabel = this.scaleTarget.kind === 'Rollout' ? 'rollouts-pod-template-hash' : 'pod-template-hash';
+    return renderPodTemplate(this, options, this.app, this.podLabels, appProp, {
+      selectorLabels: this.selectorLabels,
+      hashLabel,
+    });
   }
 
   /**
@@ -139,10 +195,18 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
    * @internal
    */
   protected createManifest(spec: () => Record<string, unknown>, annotations?: Record<string, string>): ApiObject {
-    return new ApiObject(this, 'Resource', {
+    for (const key of Object.keys(annotations ?? {})) {
+      if (this.objectAnnotations?.[key] !== undefined)
+        invalidProp(this, `annotations.${key}`, this.objectAnnotations[key], 'must be left out: the library sets it');
+    }
+    const manifest = new ApiObject(this, 'Resource', {
       apiVersion: this.scaleTarget.apiVersion,
       kind: this.scaleTarget.kind,
-      metadata: { name: this.name, labels: this.podLabels, annotations },
+      metadata: {
+        name: this.name,
+        labels: { ...this.objectLabels, ...this.podLabels },
+        annotations: this.objectAnnotations || annotations ? { ...this.objectAnnotations, ...annotations } : undefined,
+      },
       spec: Lazy.any({
         produce: () => ({
           // Left out while an autoscaler owns the count, so kubectl apply does not reset it.
@@ -152,5 +216,7 @@ export abstract class PodWorkload extends Construct implements IWorkload, IAutos
         }),
       }),
     });
+    if (this.budgetOptions) this.budgetValue = createDisruptionBudget(this, this.budgetOptions);
+    return manifest;
   }
 }

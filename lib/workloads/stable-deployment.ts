@@ -3,10 +3,16 @@ import { checkPositiveInt } from '../core/errors';
 import { LabelKeys } from '../core/labels';
 import { PropShape } from '../core/props';
 import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
-import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE } from './workload';
+import {
+  CONTAINER_OPTIONS_SHAPE,
+  ContainerOptions,
+  LABEL_KEYS_SHAPE,
+  WORKLOAD_OPTIONS_SHAPE,
+  WorkloadOptions,
+} from './workload';
 
 /** Props of a {@link StableDeployment}. */
-export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdateOptions {
+export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdateOptions, WorkloadOptions {
   /** Value of the app identity label, shared by every track and version of the app. */
   readonly app: string;
   /**
@@ -32,6 +38,7 @@ export interface StableDeploymentProps extends ContainerOptions, DeploymentUpdat
 export const STABLE_DEPLOYMENT_SHAPE: PropShape = {
   ...CONTAINER_OPTIONS_SHAPE,
   ...DEPLOYMENT_UPDATE_SHAPE,
+  ...WORKLOAD_OPTIONS_SHAPE,
   image: 'string!',
   app: 'string!',
   labelKeys: LABEL_KEYS_SHAPE,

@@ -12,7 +12,7 @@ import { PropShape } from '../core/props';
 import { LabelKeys, resolveLabelKeys, Track } from '../core/labels';
 import { UpdateStrategy } from '../core/update-strategy';
 import { PodWorkload, PodWorkloadIdentity } from './pod-workload';
-import { ContainerOptions, resolveVersion } from './workload';
+import { ContainerOptions, resolveVersion, WorkloadOptions } from './workload';
 
 /** How a Deployment rolls out changes, shared by the stable and canary tracks. */
 export interface DeploymentUpdateOptions {
@@ -47,7 +47,7 @@ export const DEPLOYMENT_UPDATE_SHAPE: PropShape = {
 };
 
 /** @internal Everything a track deployment needs once its app and labels are settled. */
-export interface TrackDeploymentSettings extends ContainerOptions, DeploymentUpdateOptions {
+export interface TrackDeploymentSettings extends ContainerOptions, DeploymentUpdateOptions, WorkloadOptions {
   readonly app: string;
   readonly labelKeys?: LabelKeys;
   readonly name?: string;
@@ -61,8 +61,11 @@ export abstract class TrackDeployment extends PodWorkload {
   /** The Deployment manifest; use `ApiObject.of(...).addJsonPatch()` for fields the props do not cover. */
   public readonly deployment: ApiObject;
   public readonly fixedReplicaCount = false;
-  /** The container options this Deployment was built from; a canary starts from its stable's. */
-  public readonly containerOptions: ContainerOptions;
+  /**
+   * The container, pod and object options (labels, annotations) this Deployment was built from; a canary starts
+   * from its stable's. The disruption budget is not among them: each track sizes its own.
+   */
+  public readonly containerOptions: ContainerOptions & Pick<WorkloadOptions, 'labels' | 'annotations'>;
 
   /**
    * @internal StableDeployment and CanaryDeployment are the subclasses.
@@ -90,15 +93,17 @@ export abstract class TrackDeployment extends PodWorkload {
         return identifyTrack(self, settings, track);
       },
     });
-    // What a canary inherits: the container and update options, not the identity (app, name, replicas, labels).
+    // What a canary inherits: the container, pod and update options, not the identity (app, name, replicas, label
+    // keys) nor the disruption budget, which depends on the track's own pod count.
     const {
       app: _app,
       name: _name,
       labelKeys: _keys,
       replicas: _replicas,
+      disruptionBudget: _budget,
       ...containerOptions
     } = settings as TrackDeploymentSettings & { replicas?: number };
-    this.containerOptions = containerOptions as ContainerOptions;
+    this.containerOptions = containerOptions;
     const timing = renderUpdateTiming(this, settings);
     const template = this.podTemplate(settings);
     const strategy = (settings.strategy ?? UpdateStrategy.rollingUpdate())._render(this, 'strategy');
@@ -128,7 +133,15 @@ function identifyTrack(scope: Construct, settings: TrackDeploymentSettings, trac
       );
     }
   }
-  return { app, labelKeys, name, version: resolveVersion(scope, settings), container: settings };
+  const { labels, annotations, disruptionBudget } = settings;
+  return {
+    app,
+    labelKeys,
+    name,
+    version: resolveVersion(scope, settings),
+    container: settings,
+    options: { labels, annotations, disruptionBudget },
+  };
 }
 
 /** `progressDeadlineSeconds` of a Deployment or Rollout that sets none. */

@@ -1,3 +1,4 @@
+import type { EnvFrom } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
 import type { IContainer } from 'kubernetes-models/v1/Container';
 import type { IContainerPort } from 'kubernetes-models/v1/ContainerPort';
@@ -6,7 +7,6 @@ import type { IPodTemplateSpec } from 'kubernetes-models/v1/PodTemplateSpec';
 import {
   checkDnsLabel,
   checkEnum,
-  checkEnvName,
   checkLabelValue,
   checkPort,
   checkPortName,
@@ -18,14 +18,32 @@ import {
 import { ResolvedLabelKeys, Track } from '../core/labels';
 import { PodSecurity } from '../core/pod-security';
 import { Probe, ProbeKind } from '../core/probe';
-import { checkPlainData, isPlainObject, PropShape } from '../core/props';
+import { checkProps, PropShape } from '../core/props';
 import { ContainerResources, renderResources, RESOURCES_SHAPE } from '../core/quantity';
+import { DISRUPTION_BUDGET_OPTIONS_SHAPE, DisruptionBudgetOptions } from './disruption-budget';
+import {
+  checkAnnotations,
+  checkLabels,
+  EnvVarValue,
+  EXTRA_CONTAINER_SHAPE,
+  ExtraContainer,
+  ExtraContainerPort,
+  POD_OPTIONS_SHAPE,
+  PodIdentity,
+  PodOptions,
+  PodVolumes,
+  renderEnv,
+  renderEnvFrom,
+  renderPodSettings,
+  renderPreStopSleep,
+  VolumeMount,
+} from './pod-spec';
 
 /** When the kubelet pulls the image. */
 export type ImagePullPolicy = 'Always' | 'IfNotPresent' | 'Never';
 
-/** A workload's single container and its pod-level settings, shared by every workload construct. */
-export interface ContainerOptions {
+/** A workload's main container and its pod-level settings, shared by every workload construct. */
+export interface ContainerOptions extends PodOptions {
   /** Image with an explicit tag or digest, e.g. `dummy-api:1.0`. */
   readonly image: string;
   /**
@@ -49,10 +67,23 @@ export interface ContainerOptions {
    */
   readonly portName?: string;
   /**
-   * Environment variables, in the order given.
+   * Environment variables, in the order given: strings, or `kplus.EnvValue`s that read a Secret or ConfigMap key
+   * (`EnvValue.fromSecretValue`, `EnvValue.fromConfigMap`), a pod field (`EnvValue.fromFieldRef`) or a resource
+   * (`EnvValue.fromResource`), so credentials never sit in the manifest.
    * @default - none
    */
-  readonly env?: Readonly<Record<string, string>>;
+  readonly env?: Readonly<Record<string, EnvVarValue>>;
+  /**
+   * Whole Secrets or ConfigMaps as environment variables (`kplus.Env.fromSecret`, `kplus.Env.fromConfigMap`).
+   * @default - none
+   */
+  readonly envFrom?: readonly EnvFrom[];
+  /**
+   * Volumes mounted into the main container. Secret, ConfigMap and projected volumes are mounted read-only
+   * unless `readOnly: false`.
+   * @default - none
+   */
+  readonly mounts?: readonly VolumeMount[];
   /**
    * CPU and memory requests and limits. Autoscaling on utilization needs the matching request.
    * @default - none
@@ -100,6 +131,34 @@ export interface ContainerOptions {
   readonly automountServiceAccountToken?: boolean;
 }
 
+/** Labels, annotations and the disruption budget of a workload's object: not part of the pod template. */
+export interface WorkloadOptions {
+  /**
+   * Labels on the workload's object, beside the identity labels (which they may not override).
+   * @default - the identity labels only
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Annotations on the workload's object.
+   * @default - none
+   */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /**
+   * A PodDisruptionBudget for the workload's pods (app and track, never the version: each track of a canary
+   * pair has its own), with `unhealthyPodEvictionPolicy: AlwaysAllow`. A CanaryDeployment does not inherit its
+   * stable's budget. A budget that blocks every eviction is refused.
+   * @default - no budget
+   */
+  readonly disruptionBudget?: DisruptionBudgetOptions;
+}
+
+/** @internal The runtime shape of {@link WorkloadOptions}. */
+export const WORKLOAD_OPTIONS_SHAPE: PropShape = {
+  labels: 'map',
+  annotations: 'map',
+  disruptionBudget: DISRUPTION_BUDGET_OPTIONS_SHAPE,
+};
+
 /** A named container port. */
 export interface ContainerPort {
   readonly name: string;
@@ -138,9 +197,11 @@ const PROBE_KINDS: readonly ProbeKind[] = ['readiness', 'liveness', 'startup'];
 const PULL_POLICIES: readonly ImagePullPolicy[] = ['Always', 'IfNotPresent', 'Never'];
 
 /**
- * Renders and checks the pod template of a one-container workload. Throws on the first bad prop.
- * `appProp` names the prop `app` came from, for the error when the default container name
- * made from it is invalid.
+ * Renders and checks the pod template of a workload: its main container, the extra, init and sidecar containers,
+ * the volumes they mount and the pod-level settings. Throws on the first bad prop. `appProp` names the prop `app`
+ * came from, for the error when the default container name made from it is invalid; `identity` gives the labels
+ * a topology spread selects on (without it, `topologySpread` is refused).
+ * @internal
  */
 export function renderPodTemplate(
   scope: IConstruct,
@@ -148,22 +209,11 @@ export function renderPodTemplate(
   app: string,
   podLabels: Record<string, string>,
   appProp = 'app',
+  identity?: PodIdentity,
 ): RenderedPodTemplate {
-  const image = options.image;
-  checkImage(scope, image);
-  if (options.containerName !== undefined) {
-    checkDnsLabel(scope, 'containerName', options.containerName);
-  } else if (typeof app !== 'string' || app.length > 63 || !DNS1123_LABEL.test(app)) {
-    invalidProp(
-      scope,
-      appProp,
-      app,
-      'is also the default container name, which must be a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters): set containerName',
-    );
-  }
-  const containerName = options.containerName ?? app;
-
-  const ports: Array<{ name: string; containerPort: number }> = [];
+  checkImage(scope, options.image);
+  const containerName = mainContainerName(scope, options, app, appProp);
+  const ports: IContainerPort[] = [];
   const port = containerPortOf(options);
   if (port) {
     checkPort(scope, 'port', port.number);
@@ -172,56 +222,9 @@ export function renderPodTemplate(
   } else if (options.portName !== undefined) {
     invalidProp(scope, 'portName', options.portName, 'needs a port: set port as well');
   }
-
-  const probes: Record<string, unknown> = {};
-  for (const kind of PROBE_KINDS) {
-    const probe: unknown = options[kind];
-    if (probe === undefined) continue;
-    if (!(probe instanceof Probe))
-      invalidProp(scope, kind, probe, 'must be a Probe (Probe.http, Probe.tcp or Probe.exec) or left out');
-    probes[`${kind}Probe`] = probe._render(scope, kind, kind, ports);
-  }
-  if (options.readiness && options.liveness && options.readiness.sameAs(options.liveness)) {
-    // A liveness probe identical to readiness restarts pods that are merely busy; make the difference deliberate.
-    invalidProp(
-      scope,
-      'liveness',
-      'same as readiness',
-      'must differ from the readiness probe (give it a later initialDelay, a higher failureThreshold or another endpoint)',
-    );
-  }
-
-  const envMap: unknown = options.env ?? {};
-  if (!isPlainObject(envMap)) invalidProp(scope, 'env', envMap, 'must be an object of variable names to string values');
-  checkPlainData(scope, 'env', envMap);
-  const env = Object.entries(envMap).map(([name, value]) => {
-    checkEnvName(scope, `env.${name}`, name);
-    if (typeof value !== 'string')
-      invalidProp(
-        scope,
-        `env.${name}`,
-        value,
-        'must be a string (Kubernetes takes only string values: quote numbers and booleans)',
-      );
-    return { name, value };
-  });
-  if (options.command !== undefined) checkStringArray(scope, 'command', options.command);
-  if (options.args !== undefined) checkStringArray(scope, 'args', options.args);
-
-  const pullPolicy = options.imagePullPolicy ?? 'IfNotPresent';
-  checkEnum(scope, 'imagePullPolicy', pullPolicy, PULL_POLICIES);
-  const security: unknown = options.security ?? PodSecurity.restricted();
-  if (!(security instanceof PodSecurity))
-    invalidProp(
-      scope,
-      'security',
-      security,
-      'must be a PodSecurity (PodSecurity.restricted() or PodSecurity.baseline()) or left out',
-    );
-  // _podContext checks the options, so it runs before anything else reads them.
-  const podSecurityContext = security._podContext(scope, 'security');
-  const tmp = security.writableTmp;
-  const resources = renderResources(scope, 'resources', options.resources);
+  const pod = new PodParts(scope, options, containerName, ports);
+  const main = pod.container('', { ...options, name: containerName }, ports, 'main');
+  main.lifecycle = renderPreStopSleep(scope, options);
   if (options.automountServiceAccountToken !== undefined && typeof options.automountServiceAccountToken !== 'boolean') {
     invalidProp(
       scope,
@@ -230,30 +233,205 @@ export function renderPodTemplate(
       'must be true or false or left out',
     );
   }
-
-  const container: IContainer = {
-    name: containerName,
-    image,
-    imagePullPolicy: pullPolicy,
-    command: options.command ? [...options.command] : undefined,
-    args: options.args ? [...options.args] : undefined,
-    ports: ports.length ? ports : undefined,
-    env: env.length ? env : undefined,
-    resources,
-    ...probes,
-    securityContext: security._containerContext(),
-    volumeMounts: tmp ? [{ name: 'tmp', mountPath: '/tmp' }] : undefined,
-  };
+  const containers = [main, ...pod.extras('containers', options.containers, 'app')];
+  const initContainers = [
+    ...pod.extras('sidecars', options.sidecars, 'sidecar'),
+    ...pod.extras('initContainers', options.initContainers, 'init'),
+  ];
+  const settings = renderPodSettings(scope, options, identity);
+  const reserved = Object.keys(podLabels);
+  const extraLabels = checkLabels(scope, 'podMetadata.labels', options.podMetadata?.labels, reserved);
+  const annotations = checkAnnotations(scope, 'podMetadata.annotations', options.podMetadata?.annotations);
   return {
-    metadata: { labels: podLabels },
+    metadata: { labels: { ...podLabels, ...extraLabels }, annotations },
     spec: {
       automountServiceAccountToken: options.automountServiceAccountToken ?? false,
-      securityContext: podSecurityContext,
-      containers: [container],
-      volumes: tmp ? [{ name: 'tmp', emptyDir: {} }] : undefined,
+      ...settings,
+      securityContext: pod.podSecurityContext,
+      initContainers: initContainers.length ? initContainers : undefined,
+      containers,
+      volumes: pod.volumes.list,
     },
   };
 }
+
+/** The main container's name: `containerName`, else the app (which must then be a DNS-1123 label). */
+function mainContainerName(scope: IConstruct, options: ContainerOptions, app: string, appProp: string): string {
+  if (options.containerName !== undefined) {
+    checkDnsLabel(scope, 'containerName', options.containerName);
+    return options.containerName;
+  }
+  if (typeof app !== 'string' || app.length > 63 || !DNS1123_LABEL.test(app)) {
+    invalidProp(
+      scope,
+      appProp,
+      app,
+      'is also the default container name, which must be a DNS-1123 label (lower-case letters, digits and "-", starting and ending with a letter or digit, at most 63 characters): set containerName',
+    );
+  }
+  return app;
+}
+
+/** What the containers of one pod share while they are rendered: the security context, the volumes, names and ports. */
+class PodParts {
+  public readonly volumes: PodVolumes;
+  private readonly names: Set<string>;
+  private readonly portNumbers: Map<number, string>;
+  private readonly portNames: Map<string, string>;
+  private security?: PodSecurity;
+  private podContext?: IPodSpec['securityContext'];
+
+  constructor(
+    private readonly scope: IConstruct,
+    private readonly options: ContainerOptions,
+    mainName: string,
+    mainPorts: readonly IContainerPort[],
+  ) {
+    this.names = new Set([mainName]);
+    this.portNumbers = new Map(mainPorts.map(p => [p.containerPort, "the main container's port"]));
+    this.portNames = new Map(mainPorts.map(p => [p.name!, "the main container's port"]));
+    this.volumes = new PodVolumes(scope);
+  }
+
+  /** The pod's security context, once the main container is rendered. */
+  public get podSecurityContext(): IPodSpec['securityContext'] {
+    return this.podContext;
+  }
+
+  /** Checks `security` once, after the main container's image, name, ports, probes, env, command and pull policy. */
+  private checkSecurity(): PodSecurity {
+    if (this.security) return this.security;
+    const security: unknown = this.options.security ?? PodSecurity.restricted();
+    if (!(security instanceof PodSecurity))
+      invalidProp(
+        this.scope,
+        'security',
+        security,
+        'must be a PodSecurity (PodSecurity.restricted() or PodSecurity.baseline()) or left out',
+      );
+    // _podContext checks the options, so it runs before anything else reads them.
+    this.podContext = security._podContext(this.scope, 'security');
+    if (security.writableTmp) this.volumes.reserve({ name: 'tmp', emptyDir: {} }, 'the writable /tmp');
+    this.security = security;
+    return security;
+  }
+
+  /**
+   * Renders one container with every check: image, ports, probes, env, command, pull policy, resources, mounts,
+   * and the pod's security context. `prefix` is the prop path of the container (`''` for the main one).
+   */
+  public container(prefix: string, c: ExtraContainer, ports: IContainerPort[], role: ContainerRole): IContainer {
+    const s = this.scope;
+    const probes: Record<string, unknown> = {};
+    for (const kind of PROBE_KINDS) {
+      const probe: unknown = c[kind];
+      if (probe === undefined) continue;
+      if (!(probe instanceof Probe))
+        invalidProp(s, prefix + kind, probe, 'must be a Probe (Probe.http, Probe.tcp or Probe.exec) or left out');
+      if (role === 'init')
+        invalidProp(
+          s,
+          prefix + kind,
+          probe.constructor.name,
+          'must be left out: an init container runs to completion before the app starts; make it a sidecar to probe it',
+        );
+      probes[`${kind}Probe`] = probe._render(s, prefix + kind, kind, ports);
+    }
+    if (c.readiness && c.liveness && c.readiness.sameAs(c.liveness)) {
+      // A liveness probe identical to readiness restarts pods that are merely busy; make the difference deliberate.
+      invalidProp(
+        s,
+        `${prefix}liveness`,
+        'same as readiness',
+        'must differ from the readiness probe (give it a later initialDelay, a higher failureThreshold or another endpoint)',
+      );
+    }
+    const env = renderEnv(s, `${prefix}env`, c.env);
+    if (c.command !== undefined) checkStringArray(s, `${prefix}command`, c.command);
+    if (c.args !== undefined) checkStringArray(s, `${prefix}args`, c.args);
+    const pullPolicy = c.imagePullPolicy ?? 'IfNotPresent';
+    checkEnum(s, `${prefix}imagePullPolicy`, pullPolicy, PULL_POLICIES);
+    const security = this.checkSecurity();
+    const resources = renderResources(s, `${prefix}resources`, c.resources);
+    const envFrom = renderEnvFrom(s, `${prefix}envFrom`, c.envFrom);
+    const tmp = security.writableTmp ? [{ name: 'tmp', mountPath: '/tmp' }] : [];
+    const own = this.volumes.mount(
+      `${prefix}mounts`,
+      c.mounts,
+      tmp.map(m => m.mountPath),
+      security.level,
+    );
+    const mounts = [...tmp, ...own];
+    return {
+      name: c.name,
+      image: c.image,
+      imagePullPolicy: pullPolicy,
+      restartPolicy: role === 'sidecar' ? 'Always' : undefined,
+      command: c.command ? [...c.command] : undefined,
+      args: c.args ? [...c.args] : undefined,
+      ports: ports.length ? ports : undefined,
+      env: env.length ? env : undefined,
+      envFrom,
+      resources,
+      ...probes,
+      securityContext: security._containerContext(),
+      volumeMounts: mounts.length ? mounts : undefined,
+    };
+  }
+
+  /** The extra containers of one kind (`containers`, `initContainers` or `sidecars`), checked like the main one. */
+  public extras(prop: string, list: unknown, role: ContainerRole): IContainer[] {
+    if (list === undefined) return [];
+    if (!Array.isArray(list))
+      invalidProp(this.scope, prop, list, 'must be an array of containers ({ name, image, ... })');
+    return list.map((c: unknown, i) => {
+      const at = `${prop}[${i}]`;
+      checkProps(this.scope, c, EXTRA_CONTAINER_SHAPE, `${at}.`);
+      const extra = c as ExtraContainer;
+      checkDnsLabel(this.scope, `${at}.name`, extra.name);
+      if (this.names.has(extra.name))
+        invalidProp(
+          this.scope,
+          `${at}.name`,
+          extra.name,
+          'must differ from the names of the other containers of the pod',
+        );
+      this.names.add(extra.name);
+      checkImage(this.scope, extra.image, `${at}.image`);
+      return this.container(`${at}.`, extra, this.ports(`${at}.ports`, extra.ports), role);
+    });
+  }
+
+  /** An extra container's ports: names and numbers unique in the pod, whose containers share one network. */
+  private ports(prop: string, value: unknown): IContainerPort[] {
+    if (value === undefined) return [];
+    if (!Array.isArray(value)) invalidProp(this.scope, prop, value, 'must be an array of { name, number }');
+    return value.map((p: unknown, i) => {
+      const at = `${prop}[${i}]`;
+      checkProps(this.scope, p, PORT_SHAPE, `${at}.`);
+      const { name, number } = p as ExtraContainerPort;
+      checkPort(this.scope, `${at}.number`, number);
+      checkPortName(this.scope, `${at}.name`, name);
+      const byNumber = this.portNumbers.get(number);
+      if (byNumber)
+        invalidProp(
+          this.scope,
+          `${at}.number`,
+          number,
+          `must differ from the number of ${byNumber}: the containers of a pod share one network`,
+        );
+      const byName = this.portNames.get(name);
+      if (byName) invalidProp(this.scope, `${at}.name`, name, `must differ from the name of ${byName}`);
+      this.portNumbers.set(number, at);
+      this.portNames.set(name, at);
+      return { name, containerPort: number };
+    });
+  }
+}
+
+/** Which kind of container is rendered: the main one, another app container, a native sidecar or an init container. */
+type ContainerRole = 'main' | 'app' | 'sidecar' | 'init';
+const PORT_SHAPE: PropShape = { name: 'string!', number: 'number!' };
 
 /** An image reference, split as the distribution reference grammar splits it. */
 export interface ImageReference {
@@ -433,6 +611,9 @@ export const CONTAINER_OPTIONS_SHAPE: PropShape = {
   args: 'any',
   security: PodSecurity,
   automountServiceAccountToken: 'boolean',
+  envFrom: 'array',
+  mounts: 'array',
+  ...POD_OPTIONS_SHAPE,
 };
 
 /** @internal The runtime shape of {@link LabelKeys}. */

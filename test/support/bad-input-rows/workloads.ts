@@ -1,4 +1,5 @@
-import { Duration } from 'cdk8s';
+import { Duration, Size } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-27';
 import {
   Autoscaler,
   CanaryDeployment,
@@ -118,7 +119,7 @@ export const WORKLOAD_ROWS: readonly BadInput[] = [
     prop: 'env.PORT',
     value: '8080',
     message:
-      "app/web: 'env.PORT' is 8080: must be a string (Kubernetes takes only string values: quote numbers and booleans)",
+      "app/web: 'env.PORT' is 8080: must be a string or a kplus.EnvValue (Kubernetes takes only string values: quote numbers and booleans)",
   },
   {
     construct: 'StableDeployment',
@@ -431,7 +432,7 @@ export const WORKLOAD_ROWS: readonly BadInput[] = [
     prop: 'serves[1]',
     value: 'null',
     message:
-      "app/svc: 'serves[1]' is null: must be a workload construct (StableDeployment, CanaryDeployment, Rollout, PipelineStage)",
+      "app/svc: 'serves[1]' is null: must be a workload construct (StableDeployment, CanaryDeployment, Rollout, PipelineStage, or a cdk8s-plus Deployment or StatefulSet)",
   },
   {
     construct: 'VersionedService',
@@ -750,5 +751,109 @@ export const WORKLOAD_ROWS: readonly BadInput[] = [
     value: '"constructor"',
     message:
       'app/web: \'labelKeys.app\' is "constructor": is a reserved JavaScript name that cdk8s cannot write as a label key: use a prefixed key such as "example.com/app"',
+  },
+
+  // cdk8s-plus workloads and Services beside the library's
+  {
+    construct: 'Autoscaler',
+    name: 'cdk8s-plus Deployment with a fixed replica count',
+    build: app => {
+      const c = chart(app);
+      const web = new kplus.Deployment(c, 'plus', { replicas: 3, containers: [{ image: 'nginx:1.25' }] });
+      new Autoscaler(c, 'hpa', { target: web, maxReplicas: 5 });
+    },
+    path: 'app/hpa',
+    prop: 'target',
+    value: 'construct app/plus',
+    message:
+      "app/hpa: 'target' is construct app/plus: sets replicas (3): leave it unset, app/hpa owns the replica count (its minReplicas is the starting count); cdk8s-plus's own autoscaler refuses a fixed count too",
+  },
+  {
+    construct: 'Autoscaler',
+    name: 'CPU utilization with a container of the pod lacking a CPU request',
+    build: app => {
+      const c = chart(app);
+      const web = new kplus.Deployment(c, 'plus', {
+        containers: [
+          { name: 'app', image: 'nginx:1.25', resources: { cpu: { request: kplus.Cpu.millis(100) } } },
+          { name: 'proxy', image: 'envoyproxy/envoy:v1.31.0', resources: { memory: { request: Size.mebibytes(64) } } },
+        ],
+      });
+      new Autoscaler(c, 'hpa', { target: web, maxReplicas: 5 });
+    },
+    path: 'app/hpa',
+    prop: 'metrics[0]',
+    value: '"cpu utilization 80%"',
+    message:
+      'app/hpa: \'metrics[0]\' is "cpu utilization 80%": needs a cpu request on every container of app/plus, native sidecars included (utilization is the pod\'s usage divided by the sum of their requests): "proxy" has none; set resources.cpu.request there',
+  },
+  {
+    construct: 'Autoscaler',
+    name: 'cdk8s-plus autoscaler on CPU utilization of a workload without a CPU request',
+    build: app => {
+      const { c, s } = stable(app);
+      new kplus.HorizontalPodAutoscaler(c, 'hpa', {
+        target: s,
+        maxReplicas: 5,
+        metrics: [kplus.Metric.resourceCpu(kplus.MetricTarget.averageUtilization(70))],
+      });
+    },
+    path: 'app/hpa',
+    prop: 'metrics[0]',
+    value: '"cpu utilization"',
+    message:
+      '[app/hpa] \'metrics[0]\' is "cpu utilization": needs a cpu request on app/web: utilization is usage divided by the request; set resources.cpu.request there',
+  },
+  {
+    construct: 'VersionedService',
+    name: 'cdk8s-plus workload whose selector shares no label with the others',
+    build: app => {
+      const { c, s } = stable(app);
+      const plus = new kplus.Deployment(c, 'plus', {
+        select: false,
+        podMetadata: { labels: { app: 'legacy' } },
+        containers: [{ image: 'nginx:1.25', portNumber: 8080 }],
+      });
+      plus.select(kplus.LabelSelector.of({ labels: { app: 'legacy' } }));
+      new VersionedService(c, 'svc', { serves: [s, plus], port: 80 });
+    },
+    path: 'app/svc',
+    prop: 'serves[1]',
+    value: 'construct app/plus',
+    message:
+      'app/svc: \'serves[1]\' is construct app/plus: selects its pods by {"app":"legacy"}, which shares no label with {"app.kubernetes.io/name":"web","app.kubernetes.io/track":"stable"}: a Service selects the pods of every workload it serves by labels they all carry; give its selector the app label (select(kplus.LabelSelector.of({ labels: ... })))',
+  },
+  {
+    construct: 'HostIngress',
+    name: 'cdk8s-plus Service of several ports without a port',
+    build: app => {
+      const c = chart(app);
+      const service = new kplus.Service(c, 'plus', {
+        metadata: { name: 'plus' },
+        ports: [
+          { port: 80, name: 'http' },
+          { port: 9090, name: 'metrics' },
+        ],
+      });
+      new HostIngress(c, 'ing', { rules: [{ host: 'a.example.com', service }] });
+    },
+    path: 'app/ing',
+    prop: 'rules[0].port',
+    value: 'undefined',
+    message: 'app/ing: \'rules[0].port\' is undefined: must be given: Service "plus" has http/80, metrics/9090',
+  },
+  {
+    construct: 'HostIngress',
+    name: 'service that is a Deployment',
+    build: app => {
+      const c = chart(app);
+      const plus = new kplus.Deployment(c, 'plus', { containers: [{ image: 'nginx:1.25' }] });
+      new HostIngress(c, 'ing', { rules: [{ host: 'a.example.com', service: plus as any }] });
+    },
+    path: 'app/ing',
+    prop: 'rules[0].service',
+    value: 'construct app/plus',
+    message:
+      "app/ing: 'rules[0].service' is construct app/plus: must be a VersionedService or a cdk8s-plus Service construct",
   },
 ];
