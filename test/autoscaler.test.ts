@@ -164,8 +164,7 @@ describe('desiredReplicas (the HPA rule)', () => {
     expect(desiredReplicas({ currentReplicas: 3, currentMetric: 25, targetMetric: 80 })).toBe(1);
     expect(desiredReplicas({ currentReplicas: 8, currentMetric: 400, targetMetric: 80, maxReplicas: 10 })).toBe(10);
     expect(desiredReplicas({ currentReplicas: 2, currentMetric: 1, targetMetric: 80, minReplicas: 2 })).toBe(2);
-    // The boundary belongs to the tolerance, as in the HPA controller (|ratio - 1| <= tolerance): 1.25 is exact in
-    // binary.
+    // The boundary belongs to the tolerance, as in the HPA controller (1 - tolerance <= ratio <= 1 + tolerance).
     expect(desiredReplicas({ currentReplicas: 4, currentMetric: 125, targetMetric: 100, tolerance: 0.25 })).toBe(4);
     expect(desiredReplicas({ currentReplicas: 4, currentMetric: 126, targetMetric: 100, tolerance: 0.25 })).toBe(6);
   });
@@ -183,15 +182,20 @@ describe('desiredReplicas (the HPA rule)', () => {
         const maxReplicas = i.minReplicas + extra;
         const d = desiredReplicas({ ...i, maxReplicas });
         const higher = desiredReplicas({ ...i, maxReplicas, currentMetric: i.currentMetric + 50 });
-        const ratio = i.currentMetric / i.targetMetric;
-        const steady = Math.abs(ratio - 1) <= 0.1;
+        // Whole numbers, so the tolerance test is exact: |current - target| <= target / 10.
+        const steady = 10 * Math.abs(i.currentMetric - i.targetMetric) <= i.targetMetric;
+        const inRange = i.currentReplicas >= i.minReplicas && i.currentReplicas <= maxReplicas;
         const clampedCurrent = Math.min(maxReplicas, Math.max(i.minReplicas, i.currentReplicas));
+        // Outside [min, max] the count is brought into range first; a scale-up is capped at max(2 * current, 4).
+        const cap = Math.min(maxReplicas, Math.max(2 * i.currentReplicas, 4));
+        const wanted = Math.ceil((i.currentReplicas * i.currentMetric) / i.targetMetric);
         return (
           d >= i.minReplicas &&
           d <= maxReplicas &&
           higher >= d &&
-          (!steady || d === clampedCurrent) &&
-          (steady || d === Math.min(maxReplicas, Math.max(i.minReplicas, Math.ceil(i.currentReplicas * ratio))))
+          (inRange || d === clampedCurrent) &&
+          (!inRange || !steady || d === i.currentReplicas) &&
+          (!inRange || steady || d === Math.max(i.minReplicas, Math.min(wanted, cap)))
         );
       }),
     );

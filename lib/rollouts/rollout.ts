@@ -1,9 +1,10 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { RolloutSpec, RolloutSpecStrategy, RolloutSpecStrategyCanarySteps } from '../../imports/argoproj.io';
 import { AnalysisUse, renderAnalysisUses } from './analysis-template';
 import { argoDuration, Wire } from './argo-wire';
-import { CanaryStep } from './canary-step';
+import { CanaryAction, CanaryStep } from './canary-step';
+import { checkHttpToken, checkHttpValue } from '../gateway/route-common';
 import {
   checkDnsSubdomain,
   checkEnum,
@@ -17,6 +18,8 @@ import {
   wholeSeconds,
 } from '../core/errors';
 import { HostIngress } from '../workloads/host-ingress';
+import { GrpcRoute } from '../gateway/grpc-route';
+import { HttpRoute } from '../gateway/http-route';
 import { LabelKeys, resolveLabelKeys } from '../core/labels';
 import { checkProps, PropShape } from '../core/props';
 import { percentOf } from '../workloads/replica-split';
@@ -25,7 +28,16 @@ import { IntOrPercent } from '../core/update-strategy';
 import { VersionedService } from '../workloads/versioned-service';
 import { addWarning } from '../core/warnings';
 import { PodWorkload, PodWorkloadIdentity } from '../workloads/pod-workload';
-import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, LABEL_KEYS_SHAPE, resolveVersion } from '../workloads/workload';
+import {
+  CONTAINER_OPTIONS_SHAPE,
+  ContainerOptions,
+  LABEL_KEYS_SHAPE,
+  resolveVersion,
+  WORKLOAD_OPTIONS_SHAPE,
+  WorkloadOptions,
+} from '../workloads/workload';
+import { planRolloutObject } from '../plan/plan-from-construct';
+import type { RolloutPlan } from '../plan/rollout-plan';
 
 /** Options of nginx traffic routing. */
 export interface NginxRoutingOptions {
@@ -41,30 +53,58 @@ export interface NginxRoutingOptions {
   readonly additionalIngressAnnotations?: Readonly<Record<string, string>>;
 }
 
+/** Options of Gateway API traffic routing. */
+export interface GatewayApiRoutingOptions {
+  /**
+   * Name of the plugin as registered in the controller's `argo-rollouts-config` ConfigMap.
+   * @default 'argoproj-labs/gatewayAPI'
+   */
+  readonly pluginName?: string;
+}
+
 /** How traffic is split between stable and canary pods, independent of pod counts. */
 export class TrafficRouting {
   /**
-   * ingress-nginx: Argo copies `stableIngress` into a canary Ingress and moves its
-   * `canary-weight` annotation at each setWeight step. The Ingress must route to the
-   * Rollout's stableService.
+   * ingress-nginx (legacy: ingress-nginx is retired; prefer `TrafficRouting.gatewayApi`):
+   * Argo copies `stableIngress` into a canary Ingress and moves its `canary-weight` annotation at
+   * each setWeight step. The Ingress must route to the Rollout's stableService.
    */
   public static nginx(stableIngress: HostIngress, options: NginxRoutingOptions = {}): TrafficRouting {
-    return new TrafficRouting('nginx', stableIngress, options);
+    return new TrafficRouting('nginx', stableIngress, [], options);
+  }
+  /**
+   * The Gateway API, through Argo Rollouts' Gateway API plugin (`argoproj-labs/gatewayAPI`): at each
+   * setWeight step the plugin rewrites the weights of the canary and stable Services in the
+   * routes' rules. Each route needs a rule whose backends are both Services (`HttpRoute`'s `canary`
+   * prop writes one); header and mirror steps work with HTTP routes. The controller needs the
+   * plugin installed and `RolloutsGatewayAccess`.
+   */
+  public static gatewayApi(
+    routes: HttpRoute | GrpcRoute | readonly (HttpRoute | GrpcRoute)[],
+    options: GatewayApiRoutingOptions = {},
+  ): TrafficRouting {
+    const list = Array.isArray(routes) ? [...(routes as readonly (HttpRoute | GrpcRoute)[])] : [routes as HttpRoute];
+    return new TrafficRouting('gatewayAPI', undefined, list, options);
   }
   private constructor(
-    public readonly router: 'nginx',
-    public readonly stableIngress: HostIngress,
-    private readonly options: NginxRoutingOptions,
+    public readonly router: 'nginx' | 'gatewayAPI',
+    /** The stable Ingress of nginx routing. */
+    public readonly stableIngress: HostIngress | undefined,
+    /** The routes of Gateway API routing. */
+    public readonly routes: readonly (HttpRoute | GrpcRoute)[],
+    private readonly options: NginxRoutingOptions | GatewayApiRoutingOptions,
   ) {}
 
   /** @internal Checks the factory's arguments (with the Rollout's path) and renders the router. */
-  public _render(scope: Construct, prop: string): Record<string, unknown> {
+  public _render(scope: Construct, prop: string, managedRoutes: readonly string[] = []): Record<string, unknown> {
+    if (this.router === 'gatewayAPI') return this.renderGatewayApi(scope, prop, managedRoutes);
     if (!(this.stableIngress instanceof HostIngress))
       invalidProp(scope, `${prop}.stableIngress`, this.stableIngress, 'must be a HostIngress construct');
-    checkProps(scope, this.options, { annotationPrefix: 'string', additionalIngressAnnotations: 'map' }, `${prop}.`);
-    const prefix = this.options.annotationPrefix;
+    const options = this.options as NginxRoutingOptions;
+    checkProps(scope, options, { annotationPrefix: 'string', additionalIngressAnnotations: 'map' }, `${prop}.`);
+    const prefix = options.annotationPrefix;
     if (prefix !== undefined) checkDnsSubdomain(scope, `${prop}.annotationPrefix`, prefix);
-    const additional = this.options.additionalIngressAnnotations ?? {};
+    const additional = options.additionalIngressAnnotations ?? {};
     for (const [key, value] of Object.entries(additional)) {
       // Argo writes each as `<prefix>/<key>` on the canary Ingress.
       checkLabelKey(
@@ -80,6 +120,53 @@ export class TrafficRouting {
         stableIngress: this.stableIngress.name,
         annotationPrefix: prefix,
         additionalIngressAnnotations: Object.keys(additional).length ? { ...additional } : undefined,
+      },
+    };
+  }
+
+  private renderGatewayApi(scope: Construct, prop: string, managedRoutes: readonly string[]): Record<string, unknown> {
+    const options = this.options as GatewayApiRoutingOptions;
+    checkProps(scope, options, { pluginName: 'string' }, `${prop}.`);
+    const plugin = options.pluginName ?? 'argoproj-labs/gatewayAPI';
+    if (!/^[A-Za-z0-9._-]+\/[A-Za-z0-9._-]+$/.test(plugin))
+      invalidProp(
+        scope,
+        `${prop}.pluginName`,
+        plugin,
+        'must be "<owner>/<name>" as registered in argo-rollouts-config',
+      );
+    if (this.routes.length === 0)
+      invalidProp(scope, `${prop}.routes`, [], 'must name at least one HttpRoute or GrpcRoute');
+    this.routes.forEach((r, i) => {
+      if (!(r instanceof HttpRoute) && !(r instanceof GrpcRoute))
+        invalidProp(scope, `${prop}.routes[${i}]`, r, 'must be an HttpRoute or GrpcRoute construct');
+      if (this.routes.indexOf(r) < i)
+        invalidProp(scope, `${prop}.routes[${i}]`, r, 'is already a route of this Rollout');
+    });
+    const namespaces = [...new Set(this.routes.map(r => r.namespace))];
+    if (namespaces.length > 1)
+      invalidProp(
+        scope,
+        `${prop}.routes`,
+        namespaces.map(n => n ?? '(unset)'),
+        'must all be in one namespace: the plugin looks routes up in one namespace',
+      );
+    const rolloutNs = Chart.of(scope).namespace;
+    const headerRoutes = managedRoutes.length > 0;
+    const entries = (kind: typeof HttpRoute | typeof GrpcRoute) =>
+      this.routes
+        .filter(r => r instanceof kind)
+        .map(r => ({ name: r.name, useHeaderRoutes: headerRoutes || undefined }));
+    const httpRoutes = entries(HttpRoute);
+    const grpcRoutes = entries(GrpcRoute);
+    return {
+      managedRoutes: headerRoutes ? managedRoutes.map(name => ({ name })) : undefined,
+      plugins: {
+        [plugin]: {
+          httpRoutes: httpRoutes.length ? httpRoutes : undefined,
+          grpcRoutes: grpcRoutes.length ? grpcRoutes : undefined,
+          namespace: namespaces[0] !== rolloutNs ? namespaces[0] : undefined,
+        },
       },
     };
   }
@@ -275,8 +362,36 @@ export function argoCanarySplit(
   return { canary: best.canary, stable: best.total - best.canary, fallback: false };
 }
 
+/** The header and mirror route names of the steps, in order of first use: Argo needs them in managedRoutes. */
+function managedRouteNames(steps: readonly CanaryStep[] | undefined): string[] {
+  const names: string[] = [];
+  for (const step of steps ?? []) {
+    const a = step instanceof CanaryStep ? step.action : undefined;
+    if ((a?.kind === 'setHeaderRoute' || a?.kind === 'setMirrorRoute') && !names.includes(a.route)) names.push(a.route);
+  }
+  return names;
+}
+
+/** The Gateway API plugin rewrites the weights of the stable and canary Services in a rule that has both. */
+function routeProblems(
+  routes: readonly (HttpRoute | GrpcRoute)[],
+  stable: VersionedService,
+  canary: VersionedService,
+): string[] {
+  return routes.flatMap((route, i) => {
+    if (route._ruleServices.some(r => r.includes(stable) && r.includes(canary))) return [];
+    return [
+      problem(
+        `strategy.trafficRouting.routes[${i}]`,
+        route.name,
+        `must have a rule whose backends are both the stableService "${stable.name}" and the canaryService "${canary.name}": the plugin moves traffic between them there (HttpRoute's canary prop writes such a rule)`,
+      ),
+    ];
+  });
+}
+
 /** Props of a {@link Rollout}. */
-export interface RolloutProps extends Partial<ContainerOptions> {
+export interface RolloutProps extends Partial<ContainerOptions>, WorkloadOptions {
   /**
    * Value of the app identity label.
    * @default - the workloadRef's app; required without workloadRef
@@ -338,6 +453,7 @@ export interface RolloutProps extends Partial<ContainerOptions> {
 
 const ROLLOUT_SHAPE: PropShape = {
   ...CONTAINER_OPTIONS_SHAPE,
+  ...WORKLOAD_OPTIONS_SHAPE,
   app: 'string',
   labelKeys: LABEL_KEYS_SHAPE,
   name: 'string',
@@ -413,7 +529,8 @@ function identifyFromRef(scope: Construct, props: RolloutProps, ref: TrackDeploy
     );
   }
   const { app, labelKeys, version, selectorLabels } = ref;
-  return { app, labelKeys, name: props.name ?? app, version, container: ref.containerOptions, selectorLabels };
+  const name = props.name ?? app;
+  return { app, labelKeys, name, version, container: ref.containerOptions, selectorLabels, options: props };
 }
 
 /** The identity of a Rollout that owns its pod template. The name is checked after the template. */
@@ -437,6 +554,7 @@ function identifyOwn(scope: Construct, props: RolloutProps): PodWorkloadIdentity
     name: props.name ?? app,
     version: resolveVersion(scope, props as ContainerOptions),
     container: props,
+    options: props,
   };
 }
 
@@ -504,6 +622,16 @@ export class Rollout extends PodWorkload {
    */
   public get effectiveWeights(): readonly EffectiveWeight[] | undefined {
     return this.weightsAt(this.replicas);
+  }
+
+  /**
+   * What the Rollout does at each canary step: the traffic weight, the canary and stable pods the Argo
+   * controller keeps once the step has settled, and the least time the step holds, planned from the
+   * rendered manifest with the app's AnalysisTemplates and the Autoscaler scaling it (see `RolloutPlan`).
+   * Throws a `PlanError` for a step running an ExternalAnalysisTemplate, whose metrics are not known here.
+   */
+  public plan(): RolloutPlan {
+    return planRolloutObject(this.rollout);
   }
 
   private weightsAt(replicas: number | undefined): EffectiveWeight[] | undefined {
@@ -623,7 +751,7 @@ export class Rollout extends PodWorkload {
   private renderCanary(o: CanaryStrategyOptions): NonNullable<Wire<RolloutSpecStrategy>['canary']> {
     checkProps(this, o, CANARY_SHAPE, 'strategy.');
     const routing = o.trafficRouting;
-    const renderedRouting = routing?._render(this, 'strategy.trafficRouting');
+    const renderedRouting = routing?._render(this, 'strategy.trafficRouting', managedRouteNames(o.steps));
     if (o.canaryService) this.checkServes('strategy.canaryService', o.canaryService);
     if (o.stableService) this.checkServes('strategy.stableService', o.stableService);
     if (
@@ -647,13 +775,18 @@ export class Rollout extends PodWorkload {
           'must be set with traffic routing: the router splits traffic between the two Services',
         );
       }
-      if (!routing.stableIngress.routes.some(r => r.service === o.stableService)) {
+      if (routing.stableIngress && !routing.stableIngress.routes.some(r => r.service === o.stableService)) {
         invalidProp(
           this,
           'strategy.trafficRouting',
           routing.stableIngress,
           `must route to the stableService ${o.stableService.name}: Argo copies the stable Ingress and swaps that backend for the canaryService`,
         );
+      }
+      if (routing.router === 'gatewayAPI') {
+        const { stableService, canaryService } = o;
+        // Rules can be added to a route after the Rollout is made: checked when the app is synthesized.
+        this.node.addValidation({ validate: () => routeProblems(routing.routes, stableService, canaryService) });
       }
     }
     const withoutRouting = (prop: string, value: unknown) =>
@@ -776,17 +909,50 @@ export class Rollout extends PodWorkload {
       }
       case 'setHeaderRoute':
       case 'setMirrorRoute':
+        if (routing?.router === 'gatewayAPI') return this.renderManagedRoute(prop, a, routing);
         return invalidProp(
           this,
           `${prop}.${a.kind}`,
           a.route,
           routing
-            ? `cannot be done by the ${routing.router} router: Argo manages header and mirror routes only with Istio, ALB or Apisix (use HostIngress's NginxCanary.header for a fixed header split)`
-            : 'needs traffic routing with managed routes (Istio, ALB or Apisix)',
+            ? `cannot be done by the ${routing.router} router: Argo manages header and mirror routes only with Istio, ALB, Apisix or the Gateway API plugin (TrafficRouting.gatewayApi; use HostIngress's NginxCanary.header for a fixed header split)`
+            : 'needs traffic routing with managed routes (TrafficRouting.gatewayApi, or Istio, ALB, Apisix)',
         );
       default:
         return invalidProp(this, prop, step, 'has an unknown action');
     }
+  }
+
+  /** A header or mirror route step of the Gateway API plugin; the route is declared in managedRoutes. */
+  private renderManagedRoute(
+    prop: string,
+    a: Extract<CanaryAction, { kind: 'setHeaderRoute' | 'setMirrorRoute' }>,
+    routing: TrafficRouting,
+  ): Wire<RolloutSpecStrategyCanarySteps> {
+    // The plugin writes the managed route into the routes as a rule of that name.
+    checkDnsSubdomain(this, `${prop}.${a.kind}.name`, a.route);
+    if (a.kind === 'setMirrorRoute') {
+      checkPercent(this, `${prop}.setMirrorRoute.percent`, a.percent);
+      if (!routing.routes.some(r => r instanceof HttpRoute))
+        invalidProp(
+          this,
+          `${prop}.setMirrorRoute`,
+          a.route,
+          'needs an HttpRoute: the plugin mirrors HTTP traffic only',
+        );
+      // Without a match Argo reads the step as "remove the mirror route": mirror every request.
+      return { setMirrorRoute: { name: a.route, percentage: a.percent, match: [{ path: { prefix: '/' } }] } };
+    }
+    if (!Array.isArray(a.match) || a.match.length === 0)
+      invalidProp(this, `${prop}.setHeaderRoute.match`, a.match, 'must hold at least one { header, value }');
+    const match = a.match.map((m, i) => {
+      const at = `${prop}.setHeaderRoute.match[${i}]`;
+      checkProps(this, m, { header: 'string!', value: 'string!' }, `${at}.`);
+      checkHttpToken(this, `${at}.header`, m.header);
+      checkHttpValue(this, `${at}.value`, m.value);
+      return { headerName: m.header, headerValue: { exact: m.value } };
+    });
+    return { setHeaderRoute: { name: a.route, match } };
   }
 
   /** An inline analysis blocks its step until it ends; a metric with interval and no count never ends. */
