@@ -17,6 +17,7 @@ const INTEGRATION = [
   '/hostile-[^/]*\\.test\\.ts$', // every prop of every construct against hostile values
   '/fuzz\\.test\\.ts$', // random whole apps
   '/plugin\\.test\\.ts$', // the validation plugin in a scratch package with the cdk8s CLI
+  '/cli[^/]*\\.test\\.ts$', // cdk8s-delivery plan as a child process
 ];
 
 const base = {
@@ -30,6 +31,13 @@ const base = {
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
   testTimeout: 60000,
+  // Both cores: the slow integration files wait on tools and npm much of the time, so they run beside the rest.
+  maxWorkers: 2,
+  // One temporary root per run, removed at the end (cdk8s.outdir.* folders included), and the package built once in
+  // the background for the tests that need it; the sequencer starts those tests once each worker has had a slow one.
+  globalSetup: '<rootDir>/test/support/global-setup.js',
+  globalTeardown: '<rootDir>/test/support/global-teardown.js',
+  testSequencer: '<rootDir>/test/support/sequencer.js',
   projects: [
     {
       ...base,

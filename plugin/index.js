@@ -13,12 +13,19 @@
  *         failOn: error             # or warning, info
  *
  * Plain CommonJS on purpose: the CLI `require`s plugins without a TypeScript loader.
+ * A file synthesizeApp wrote is read from the JSON it recorded for those exact bytes, not parsed again.
  */
+const { createHash } = require('crypto');
+const fs = require('fs');
+const path = require('path');
 const { checkPolicy } = require('../build/lib/safety/policy-checker.js');
 const { checkWiring } = require('../build/lib/safety/wiring-checks.js');
 const { POLICY_RULES, WIRING_RULES } = require('../build/lib/safety/rules.js');
 
 const SEVERITIES = ['info', 'warning', 'error'];
+// Where synthesizeApp records each manifest file's objects, by the sha256 of the file's bytes, relative to the
+// folder `cdk8s synth` runs in (`manifests/` of MANIFEST_CACHE in lib/output/synthesize.ts).
+const MANIFEST_CACHE = path.join('node_modules', '.cache', 'cdk8s-delivery', 'manifests');
 const PROPERTIES = {
   podSecurity: ['restricted', 'baseline'],
   failOn: SEVERITIES,
@@ -61,7 +68,7 @@ class PolicyValidation {
     const manifests = [];
     const fileOf = new Map();
     for (const file of context.manifests) {
-      for (const doc of context.parseManifest(file)) {
+      for (const doc of documentsOf(context, file)) {
         if (doc && typeof doc === 'object') {
           manifests.push(doc);
           fileOf.set(doc, file);
@@ -123,6 +130,21 @@ class PolicyValidation {
       podSecurity: this.options.podSecurity,
     });
   }
+}
+
+/**
+ * The documents of a manifest file: what synthesizeApp recorded for exactly these bytes, else the CLI's parse of it
+ * (a file written by plain app.synth(), edited since, or whose cache entry is missing or unreadable).
+ */
+function documentsOf(context, file) {
+  try {
+    const hash = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+    const docs = JSON.parse(fs.readFileSync(path.resolve(MANIFEST_CACHE, `${hash}.json`), 'utf8'));
+    if (Array.isArray(docs)) return docs;
+  } catch {
+    // no entry: parse the YAML
+  }
+  return context.parseManifest(file);
 }
 
 module.exports = { PolicyValidation };

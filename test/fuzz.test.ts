@@ -48,14 +48,12 @@ const security = fc
   .map(uid => PodSecurity.restricted(uid === null ? {} : { runAsUser: uid }));
 const strategy = fc.oneof(
   fc.constant(UpdateStrategy.recreate()),
-  fc
-    .tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 100 }))
-    .map(([surge, unavailable]) =>
-      UpdateStrategy.rollingUpdate({
-        maxSurge: IntOrPercent.percent(surge),
-        maxUnavailable: IntOrPercent.percent(unavailable),
-      }),
-    ),
+  fc.tuple(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1, max: 100 })).map(([surge, unavailable]) =>
+    UpdateStrategy.rollingUpdate({
+      maxSurge: IntOrPercent.percent(surge),
+      maxUnavailable: IntOrPercent.percent(unavailable),
+    }),
+  ),
 );
 const container = fc.record({
   app: name,

@@ -18,8 +18,8 @@ import { escapeForHelm, isHelmTemplates, kustomizationFor } from '../lib/output/
 const REPO = path.resolve(__dirname, '..');
 const CDK8S = path.join(REPO, 'node_modules', '.bin', 'cdk8s');
 // The app command of cdk8s.yaml, with absolute paths so it also runs from another folder.
-const APP = `node -r ${path.join(REPO, 'node_modules', 'ts-node', 'register', 'transpile-only')} ${path.join(REPO, 'main.ts')} --cdk8s-cli`;
-const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false', TS_NODE_PROJECT: path.join(REPO, 'tsconfig.json') };
+const APP = `node -r ${path.join(REPO, 'scripts', 'swc-register.js')} ${path.join(REPO, 'main.ts')} --cdk8s-cli`;
+const ENV = { ...process.env, CDK8S_CHECK_UPGRADE: 'false' };
 const SYNTH_TIMEOUT_MS = 120_000;
 
 let work: string;
@@ -333,7 +333,7 @@ describe('`cdk8s synth` of an app that fails', () => {
 
   it('uses the app command tested here', () => {
     expect(fs.readFileSync(path.join(REPO, 'cdk8s.yaml'), 'utf8')).toContain(
-      '\napp: node -r ts-node/register/transpile-only main.ts --cdk8s-cli\n',
+      '\napp: node -r ./scripts/swc-register.js main.ts --cdk8s-cli\n',
     );
   });
 

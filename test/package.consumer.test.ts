@@ -11,13 +11,16 @@
  * kinds and names it wrote with the first ```yaml block after that example in the README. So the
  * README example, the published files and the types can never drift apart unnoticed.
  *
- * Slow (two builds and three npm installs, about a minute): `npm run test:consumer` runs it alone.
+ * The tarball and the git repository come from test/support/shared-package.ts (one `npm pack` per test run, built
+ * in the background while other tests run). Slow (the git install builds again, three npm installs, about a
+ * minute): `npm run test:consumer` runs it alone.
  */
 import { execFileSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'js-yaml';
+import { SharedPackage, sharedPackage } from './support/shared-package';
 
 const REPO = path.resolve(__dirname, '..');
 const BIN = path.join(REPO, 'node_modules', '.bin');
@@ -115,42 +118,12 @@ console.log(JSON.stringify({
 }));
 `;
 
-/** The files of this working tree that git would commit: tracked and untracked, minus ignored and deleted. */
-function workingTreeFiles(): string[] {
-  return run('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], REPO)
-    .split('\0')
-    .filter(f => f !== '' && fs.existsSync(path.join(REPO, f)));
-}
-
-/**
- * A git repository in `dir` whose one commit is this working tree, so the git install tests the
- * code under test (committed or not) and never touches this repository's own git state.
- */
-function snapshotRepository(dir: string): string {
-  fs.mkdirSync(dir);
-  for (const file of workingTreeFiles()) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.copyFileSync(path.join(REPO, file), path.join(dir, file));
-  }
-  const git = (...args: string[]) =>
-    run('git', ['-c', 'user.name=consumer test', '-c', 'user.email=consumer@test.invalid', ...args], dir);
-  git('init', '--quiet', '--initial-branch=main');
-  git('add', '--all');
-  git('commit', '--quiet', '--no-gpg-sign', '-m', 'working tree');
-  return `git+file://${dir}`;
-}
-
 interface Consumer {
   readonly example: Example;
   /** The app folder: package.json, main.ts, node_modules/cdk8s-delivery. */
   readonly app: string;
   readonly outdir: string;
   readonly seconds: Record<string, number>;
-}
-
-interface Packed {
-  readonly filename: string;
-  readonly files: { path: string }[];
 }
 
 const seconds: Record<string, number> = {};
@@ -220,7 +193,7 @@ function consumerApp(label: string, app: string, spec: string, example: Example)
 }
 
 const consumers: Record<'tarball' | 'git', Consumer> = {} as Record<'tarball' | 'git', Consumer>;
-let packed: Packed;
+let packed: SharedPackage;
 let gitUrl: string;
 let work: string | undefined;
 
@@ -230,14 +203,13 @@ beforeAll(() => {
   // Outside the repo, so nothing resolves from the repo's node_modules by walking up.
   if (!path.relative(REPO, work).startsWith('..')) throw new Error(`temporary folder ${work} is inside ${REPO}`);
 
-  // `npm pack` builds first (the prepack script), as `npm publish` does.
-  packed = timed(
-    'tarball: build and pack',
-    () => JSON.parse(run('npm', ['pack', '--json', '--pack-destination', work!], REPO))[0],
-  );
-  consumers.tarball = consumerApp('tarball', path.join(work, 'app'), path.join(work, packed.filename), example);
+  // `npm pack` builds first (the prepack script), as `npm publish` does; made once per test run, in a snapshot of
+  // this working tree that is also the git repository installed below.
+  packed = timed('build and pack (shared, waited for)', () => sharedPackage());
+  seconds['build and pack (shared, took)'] = packed.seconds;
+  consumers.tarball = consumerApp('tarball', path.join(work, 'app'), packed.tarball, example);
 
-  gitUrl = timed('git: snapshot', () => snapshotRepository(path.join(work!, 'repo.git')));
+  gitUrl = packed.gitUrl;
   consumers.git = consumerApp('git', path.join(work, 'git-app'), gitUrl, example);
 }, SETUP_TIMEOUT_MS);
 
@@ -277,6 +249,7 @@ describe('the packed tarball', () => {
     expect(files.filter(f => f.startsWith('crds/')).sort()).toEqual([
       'crds/PROVENANCE.md',
       'crds/argoproj.io.yaml',
+      'crds/gateway.networking.k8s.io.yaml',
       'crds/monitoring.coreos.com.yaml',
     ]);
   });

@@ -6,10 +6,10 @@ import type { ValidationContext as Context } from 'cdk8s-cli/lib/plugins/validat
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import * as yaml from 'js-yaml';
 import { constructMetadataResources } from '../lib/safety/findings';
+import { sharedPackage } from './support/shared-package';
 
-// The plugin is plain JavaScript that requires the compiled checker from build/. The package
-// build may be stale while we work, so compile the checker's import graph into a scratch
-// package with the same layout (build/lib + plugin/) and load the plugin from there.
+// The plugin is plain JavaScript that requires the compiled checker from build/: loaded from the package as `npm
+// pack` makes it from this working tree (built once per test run, test/support/shared-package.ts).
 const ROOT = path.resolve(__dirname, '..');
 // The CLI's own context class; its package "exports" hide the file from a bare import.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -21,41 +21,10 @@ let PolicyValidation: new (properties?: Record<string, unknown>) => {
 };
 
 beforeAll(() => {
-  pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-delivery-plugin-'));
-  // Type errors elsewhere in the tree are tsc --noEmit's business; JavaScript is still emitted.
-  const tsc = spawnSync(
-    process.execPath,
-    [
-      path.join(ROOT, 'node_modules/typescript/bin/tsc'),
-      '--outDir',
-      path.join(pkg, 'build'),
-      '--rootDir',
-      ROOT,
-      '--module',
-      'commonjs',
-      '--target',
-      'ES2022',
-      '--esModuleInterop',
-      '--skipLibCheck',
-      '--types',
-      'node',
-      path.join(ROOT, 'lib/safety/policy-checker.ts'),
-      path.join(ROOT, 'lib/safety/wiring-checks.ts'),
-    ],
-    { encoding: 'utf8' },
-  );
-  if (!fs.existsSync(path.join(pkg, 'build/lib/safety/policy-checker.js')))
-    throw new Error(`tsc emitted no checker: ${tsc.stdout}${tsc.stderr}`);
-  fs.mkdirSync(path.join(pkg, 'plugin'));
-  fs.copyFileSync(path.join(ROOT, 'plugin/index.js'), path.join(pkg, 'plugin/index.js'));
-  fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(pkg, 'node_modules'));
+  pkg = sharedPackage().unpacked;
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- the plugin as the CLI loads it, by path
   PolicyValidation = require(path.join(pkg, 'plugin/index.js')).PolicyValidation;
-}, 60000);
-
-afterAll(() => {
-  if (pkg) fs.rmSync(pkg, { recursive: true, force: true });
-});
+}, 10 * 60_000);
 
 const restrictedPod = {
   automountServiceAccountToken: false,

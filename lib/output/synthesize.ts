@@ -1,15 +1,17 @@
-import { randomBytes } from 'crypto';
+import { createHash, randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { ApiObject, App, Chart, Names, YamlOutputType } from 'cdk8s';
+import { ApiObject, App, Chart, Names, Yaml, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { ensureAppChecks } from '../safety/app-checks';
 import { DeliveryError } from '../core/errors';
 import { constructMetadataResources } from '../safety/findings';
 import { finishManifest, isHelmTemplates, isManifest, KUSTOMIZATION_FILE, kustomizationFor } from './kustomization';
 import { manifestYaml } from './manifest-yaml';
+import { isPlainObject } from '../core/props';
 import { warningsOf } from '../core/warnings';
+import { planReport } from '../plan/plan-from-construct';
 
 /**
  * Name of the file {@link synthesizeApp} writes into every output folder, listing the files it
@@ -57,6 +59,12 @@ export interface SynthesizeOptions {
    * @default nothing is called
    */
   readonly onChart?: (summary: ChartSummary) => void;
+  /**
+   * Print the whole plan of every Argo Rollout (each canary step's weight, pods and least time)
+   * instead of one summary line per Rollout.
+   * @default false
+   */
+  readonly plan?: boolean;
   /** @internal Called before every filesystem change, so tests can stop the process at any step. */
   readonly beforeFsStep?: (step: FsStep) => void;
   /** @internal How long to wait for another synthesis into the same outdir, in milliseconds (default 120 s). */
@@ -133,12 +141,15 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
     // Finished as they are written (what finishOutput does to a folder), so no file is written twice.
     const helm = isHelmTemplates(outdir);
     const dir = staging;
+    const cached: CacheEntry[] = [];
     result = writeManifests(
       app,
       all,
       (file, text) => io.writeFile(path.join(dir, file), text),
       folder => io.mkdir(path.join(dir, folder)),
       text => finishManifest(text, helm),
+      // Helm's escaping changes what the files parse to; the plugin parses those.
+      helm ? undefined : (text, docs) => cacheEntry(text, docs, cached),
     );
     if (!helm) {
       io.writeFile(path.join(staging, KUSTOMIZATION_FILE), kustomizationFor(result.files));
@@ -148,11 +159,15 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
     io.writeFile(path.join(staging, OUTPUT_MARKER), markerFor(result.files));
     swapIn(io, staging, outdir, parent, name);
     staging = undefined;
+    // Under the lock, so runs into the same outdir record their entries in turn.
+    recordManifestCache(outdir, cached);
   } finally {
     if (staging !== undefined && fs.existsSync(staging)) io.removeTree(staging);
     release();
   }
   for (const warning of result.warnings) log(`warning: ${warning}`);
+  // After the warnings: what each Rollout will do, one line each (or the whole table with `plan`).
+  for (const line of planReport(all, options.plan === true)) log(line);
   if (options.onChart) for (const summary of result.charts) options.onChart(summary);
   return result.files;
 }
@@ -172,6 +187,106 @@ function markedFiles(text: string): Set<string> | undefined {
   const lines = text.split('\n');
   if (!lines[0].startsWith('# Written by cdk8s-delivery (synthesizeApp)')) return undefined;
   return new Set(lines.filter(l => l.startsWith('#   ')).map(l => l.slice(4)));
+}
+
+/**
+ * The manifest cache, relative to the current folder (where `cdk8s synth` runs the app and the validation plugin):
+ * `manifests/<sha256 of a manifest file's bytes>.json` holds the objects parsing that file gives, so the plugin
+ * (plugin/index.js, which spells the same path) reads JSON instead of parsing YAML; `outputs/<sha256 of an
+ * outdir>.json` lists the entries of that outdir's latest run. Outside the output folder: GitOps output is unchanged.
+ */
+const MANIFEST_CACHE = path.join('node_modules', '.cache', 'cdk8s-delivery');
+
+/** One manifest file's cache entry. */
+interface CacheEntry {
+  /** sha256 (hex) of the file's bytes. */
+  readonly hash: string;
+  /** Its objects as JSON. */
+  readonly json: string;
+}
+
+// Plain scalars YAML 1.2's core schema (the CLI's parser) reads as null, a boolean or a number. The text is written for
+// YAML 1.1, which quotes almost all of those strings, but not every one (`0o17`, an octal number only in 1.2).
+const CORE_NON_STRING =
+  /^(?:~|[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?)?$/;
+// Written to the file as U+FFFD, kept by JSON.
+const LONE_SURROGATE = /\p{Cs}/u;
+const quoted = new Map<string, boolean>();
+
+/** True when `value` is JSON that parsing its YAML, as written, gives back exactly (the rest is left to parsing). */
+function parsesAsJson(value: unknown): boolean {
+  if (typeof value === 'string') {
+    if (LONE_SURROGATE.test(value)) return false;
+    if (!CORE_NON_STRING.test(value)) return true;
+    let q = quoted.get(value);
+    if (q === undefined) {
+      if (quoted.size > 10_000) quoted.clear();
+      quoted.set(value, (q = /^["']/.test(Yaml.stringify(value))));
+    }
+    return q;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) && !Object.is(value, -0);
+  if (typeof value === 'boolean' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!parsesAsJson(value[i])) return false;
+    return true;
+  }
+  if (!isPlainObject(value)) return false;
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || key === '<<' || !parsesAsJson(key) || !parsesAsJson(value[key])) return false;
+  }
+  return true;
+}
+
+/** Adds the cache entry of a manifest file written as `text` from `docs` to `entries`, if JSON can hold it exactly. */
+function cacheEntry(text: string, docs: readonly unknown[], entries: CacheEntry[]): void {
+  // A file without objects parses as one empty document, a hole (undefined) as an empty document too: null.
+  const objects = docs.length === 0 ? [null] : docs.map(d => (d === undefined ? null : d));
+  if (!objects.every(parsesAsJson)) return;
+  entries.push({ hash: createHash('sha256').update(text).digest('hex'), json: JSON.stringify(objects) });
+}
+
+/**
+ * Writes the entries of `outdir`'s run and removes every entry no existing output folder's latest run lists (those of
+ * this folder's earlier runs, and of folders since removed), so the cache holds about one run per output folder.
+ * Only a cache: when it cannot be written, the plugin parses the manifests.
+ */
+function recordManifestCache(outdir: string, entries: readonly CacheEntry[]): void {
+  // Only inside a project that has installed packages: never a node_modules folder where there was none.
+  if (!fs.existsSync('node_modules')) return;
+  try {
+    const manifests = path.resolve(MANIFEST_CACHE, 'manifests');
+    const outputs = path.resolve(MANIFEST_CACHE, 'outputs');
+    fs.mkdirSync(manifests, { recursive: true });
+    fs.mkdirSync(outputs, { recursive: true });
+    for (const { hash, json } of entries) {
+      const file = path.join(manifests, `${hash}.json`);
+      // Content-addressed: the same bytes by another run. A shorter file is one a killed run cut off.
+      if (fs.statSync(file, { throwIfNoEntry: false })?.size === Buffer.byteLength(json)) continue;
+      fs.writeFileSync(file, json);
+    }
+    const index = createHash('sha256').update(outdir).digest('hex');
+    fs.writeFileSync(
+      path.join(outputs, `${index}.json`),
+      JSON.stringify({ outdir, manifests: entries.map(e => e.hash) }),
+    );
+    const kept = new Set<string>();
+    for (const name of fs.readdirSync(outputs)) {
+      let listed: { outdir: string; manifests: string[] };
+      try {
+        listed = JSON.parse(fs.readFileSync(path.join(outputs, name), 'utf8'));
+      } catch {
+        continue; // being written by another run, or cut off: its next run rewrites it
+      }
+      if (fs.existsSync(listed.outdir)) for (const hash of listed.manifests) kept.add(`${hash}.json`);
+      else fs.rmSync(path.join(outputs, name), { force: true });
+    }
+    for (const name of fs.readdirSync(manifests)) {
+      if (!kept.has(name)) fs.rmSync(path.join(manifests, name), { force: true });
+    }
+  } catch {
+    // Not writable (a read-only checkout, a file in the way): synth goes on without the cache.
+  }
 }
 
 interface Target {
@@ -488,13 +603,16 @@ function writeManifests(
   write: (file: string, text: string) => void,
   mkdir: (folder: string) => void,
   finish: (text: string) => string,
+  record?: (text: string, docs: readonly unknown[]) => void,
 ): Written {
   const written = new Set<string>();
   const filesOf = new Map<Chart, Set<string>>();
   const objectsOf = new Map<Chart, number>();
   const save = (file: string, docs: unknown[], chart?: Chart) => {
     const text = manifestYaml(docs);
-    write(file, isManifest(file) ? finish(text) : text);
+    const finished = isManifest(file) ? finish(text) : text;
+    write(file, finished);
+    record?.(finished, docs);
     written.add(file);
     if (chart) {
       if (!filesOf.has(chart)) filesOf.set(chart, new Set());

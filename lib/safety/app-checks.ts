@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, Chart, DependencyGraph } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { describeValue, NAME_RULES, NameRule } from '../core/errors';
 import { groupKind, LabelSelector, Manifest, namespaceOf, objectRef, podTemplateOf, selectorMatches } from './findings';
@@ -51,20 +51,139 @@ const CONTROLLERS = new Set([
 /** Constructs of this library: every one of them calls {@link ensureAppChecks} (through `checkProps`). */
 const LIBRARY = new WeakSet<IConstruct>();
 const ROOTS = new WeakSet<IConstruct>();
-/** The app's objects as the current validation pass rendered them, by root; the root validates first. */
-const RENDERED = new WeakMap<IConstruct, ReadonlyArray<{ readonly api: ApiObject; readonly m: Manifest }>>();
+
+// ---- Once per synthesis ------------------------------------------------------------------
+
+/**
+ * What the library's validations of one app share. cdk8s validates the whole app once at the start of `app.synth()`
+ * and once more for every chart it renders (N+1 passes with N charts); the app does not change between the passes
+ * of one synth, so what the first pass found holds for the others. Outside `app.synth()` (`Testing.synth`,
+ * `synthesizeApp`, a chart's `toJson`), every pass starts afresh.
+ */
+interface SynthState {
+  /** Calls of the app's `synth()` now running. */
+  depth: number;
+  /** Whether `memo` holds: during `synth()`, or from the start of a validation pass to the end of the tick. */
+  open: boolean;
+  readonly memo: Map<object, unknown>;
+}
+const STATES = new WeakMap<IConstruct, SynthState>();
 
 /**
  * @internal
- * Every object of the app containing `scope`, rendered: during a validation pass the rendering
- * the whole-app checks just made (so constructs that look across the app do not render it again
- * each, which is quadratic), otherwise a fresh one.
+ * Lets the validations of the app containing `scope` share work through {@link oncePerSynthesis}: marks the start
+ * of every validation pass (cdk8s validates the root first), and each `synth()` of the app as one synthesis, in
+ * which each chart is rendered without validating the whole app again (see `renderChartsOnce`).
+ * Registers once per app; call it before adding a validation to the root that uses {@link oncePerSynthesis}.
  */
-export function renderedObjects(scope: IConstruct): ReadonlyArray<{ readonly api: ApiObject; readonly m: Manifest }> {
-  return RENDERED.get(scope.node.root) ?? renderAll(scope.node.root);
+export function trackSynthesis(scope: IConstruct): void {
+  const root = scope.node.root;
+  if (STATES.has(root)) return;
+  const state: SynthState = { depth: 0, open: false, memo: new Map() };
+  STATES.set(root, state);
+  root.node.addValidation({
+    validate: () => {
+      if (state.depth === 0) startPass(state);
+      return [];
+    },
+  });
+  for (const method of ['synth', 'synthYaml'] as const) {
+    const original: unknown = (root as unknown as Record<string, unknown>)[method];
+    if (typeof original !== 'function') continue;
+    // On this app only (an own property): cdk8s's App class is left as it is.
+    Object.defineProperty(root, method, {
+      configurable: true,
+      writable: true,
+      value: function (this: unknown, ...args: unknown[]): unknown {
+        const outermost = state.depth++ === 0;
+        if (outermost) reset(state, true);
+        const restore = outermost ? renderChartsOnce(root) : undefined;
+        try {
+          return original.apply(this, args);
+        } finally {
+          restore?.();
+          if (--state.depth === 0) reset(state, false);
+        }
+      },
+    });
+  }
 }
 
-function renderAll(root: IConstruct): Array<{ api: ApiObject; m: Manifest }> {
+/**
+ * For the length of one `synth()` (or `synthYaml()`) of the app: every chart renders its objects as `Chart.toJson`
+ * does, minus the validation and dependency resolution of the whole app that cdk8s repeats for each chart
+ * (quadratic with a chart per service). `synth()` has validated the app and resolved its dependencies before it
+ * renders the first chart, and nothing changes the app in between: the manifests are the same, in the same order.
+ * A chart class with a `toJson` of its own keeps it. Returns what puts the charts back.
+ */
+function renderChartsOnce(root: IConstruct): () => void {
+  const charts = root.node
+    .findAll()
+    .filter(
+      (c): c is Chart =>
+        Chart.isChart(c) && c.toJson === Chart.prototype.toJson && !Object.prototype.hasOwnProperty.call(c, 'toJson'),
+    );
+  for (const chart of charts) {
+    Object.defineProperty(chart, 'toJson', {
+      configurable: true,
+      writable: true,
+      // cdk8s's order: the chart's dependency graph, the ApiObjects whose closest chart it is.
+      value: () =>
+        new DependencyGraph(chart.node)
+          .topology()
+          .filter(x => x instanceof ApiObject && Chart.of(x) === chart)
+          .map(x => (x as ApiObject).toJson()),
+    });
+  }
+  return () => {
+    for (const chart of charts) delete (chart as { toJson?: unknown }).toJson;
+  };
+}
+
+function startPass(state: SynthState): void {
+  reset(state, true);
+  // A validation called by hand later (construct.node.validate()) must see the app as it is then.
+  queueMicrotask(() => {
+    if (state.depth === 0) reset(state, false);
+  });
+}
+
+function reset(state: SynthState, open: boolean): void {
+  state.memo.clear();
+  state.open = open;
+}
+
+/**
+ * @internal
+ * `compute()` once per synthesis of the app containing `scope` (see {@link trackSynthesis}), under `key`: the
+ * first validation pass computes, the others of the same `app.synth()` reuse the result. Outside a validation
+ * pass, computes every time.
+ */
+export function oncePerSynthesis<T>(scope: IConstruct, key: object, compute: () => T): T {
+  const state = STATES.get(scope.node.root);
+  if (!state?.open) return compute();
+  if (state.memo.has(key)) return state.memo.get(key) as T;
+  const value = compute();
+  state.memo.set(key, value);
+  return value;
+}
+
+/** @internal Rendered objects of an app, each with its ApiObject. */
+export type Rendered = ReadonlyArray<{ readonly api: ApiObject; readonly m: Manifest }>;
+const RENDERED_KEY = {};
+
+/**
+ * @internal
+ * Every object of the app containing `scope`, rendered: once per synthesis during validation (so constructs that
+ * look across the app do not render it again each, which is quadratic), otherwise a fresh rendering.
+ */
+export function renderedObjects(scope: IConstruct): Rendered {
+  const root = scope.node.root;
+  return oncePerSynthesis(root, RENDERED_KEY, () => renderAll(root));
+}
+
+/** @internal Every ApiObject under `root` that renders, rendered now (in construct order). */
+export function renderAll(root: IConstruct): Array<{ api: ApiObject; m: Manifest }> {
   const out: Array<{ api: ApiObject; m: Manifest }> = [];
   for (const c of root.node.findAll()) {
     if (!(c instanceof ApiObject)) continue;
@@ -80,6 +199,66 @@ function renderAll(root: IConstruct): Array<{ api: ApiObject; m: Manifest }> {
   return out;
 }
 
+interface SelectingService {
+  readonly api: ApiObject;
+  readonly selector: Readonly<Record<string, unknown>>;
+}
+const SERVICES_KEY = {};
+
+/**
+ * @internal
+ * The construct path of the first Service of the app containing `scope` (in construct order) in `namespace` whose
+ * selector catches pods carrying each of `labelSets`: looked up in an index of the Services built once per
+ * synthesis, under the rarest `key=value` pair of each selector.
+ */
+export function serviceCatching(
+  scope: IConstruct,
+  namespace: string | undefined,
+  labelSets: ReadonlyArray<Readonly<Record<string, string>>>,
+): string | undefined {
+  const index = oncePerSynthesis(scope.node.root, SERVICES_KEY, () => indexServices(renderedObjects(scope)));
+  let first: SelectingService | undefined;
+  let firstAt = Infinity;
+  for (const [k, v] of Object.entries(labelSets[0] ?? {})) {
+    for (const [at, s] of index.get(pairKey(namespace, k, v)) ?? []) {
+      if (at >= firstAt) continue;
+      if (labelSets.every(labels => Object.entries(s.selector).every(([sk, sv]) => labels[sk] === sv))) {
+        first = s;
+        firstAt = at;
+      }
+    }
+  }
+  return first && (first.api.node.id === 'Resource' ? first.api.node.scope! : first.api).node.path;
+}
+
+/** A rendered JSON object (toJson output holds no class instances). */
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function pairKey(namespace: string | undefined, k: string, v: unknown): string {
+  return `${namespace ?? ''}\n${k}\n${String(v)}`;
+}
+
+/** Services with a selector, by the rarest pair of their selector, each with its position in construct order. */
+function indexServices(rendered: Rendered): Map<string, Array<[number, SelectingService]>> {
+  const services: Array<[number, SelectingService, string[]]> = [];
+  const counts = new Map<string, number>();
+  rendered.forEach(({ api, m }, at) => {
+    const selector: unknown = m.spec?.selector;
+    if (api.kind !== 'Service' || !isMap(selector) || Object.keys(selector).length === 0) return;
+    const keys = Object.entries(selector).map(([k, v]) => pairKey(api.metadata.namespace, k, v));
+    for (const k of keys) counts.set(k, (counts.get(k) ?? 0) + 1);
+    services.push([at, { api, selector }, keys]);
+  });
+  const index = new Map<string, Array<[number, SelectingService]>>();
+  for (const [at, s, keys] of services) {
+    const rarest = keys.reduce((a, b) => (counts.get(b)! < counts.get(a)! ? b : a));
+    push(index, rarest, [at, s]);
+  }
+  return index;
+}
+
 /**
  * Makes sure the whole-app checks (duplicate objects, selectors that catch another workload's
  * pods, object size limits) run when the app containing `scope` synthesizes, whichever way it
@@ -90,6 +269,7 @@ export function ensureAppChecks(scope: IConstruct): void {
   if (scope !== root && !Chart.isChart(scope)) LIBRARY.add(scope);
   if (ROOTS.has(root)) return;
   ROOTS.add(root);
+  trackSynthesis(root);
   const checks = new AppChecks(root);
   // cdk8s validates constructs in pre-order, so this runs first and the constructs it reports on
   // return their messages afterwards, each prefixed with its own path.
@@ -112,25 +292,28 @@ class AppChecks {
 
   constructor(private readonly root: IConstruct) {}
 
+  /** The messages at the root; those of other constructs go to validations added to them. */
   public pass(): string[] {
-    this.current = new Map();
+    const { own, byConstruct } = oncePerSynthesis(this.root, this, () => this.find());
+    this.current = byConstruct;
+    return own;
+  }
+
+  private find(): { own: string[]; byConstruct: Map<IConstruct, string[]> } {
+    const byConstruct = new Map<IConstruct, string[]>();
     const own: string[] = [];
-    const rendered = renderAll(this.root);
-    RENDERED.set(this.root, rendered);
-    for (const { at, message } of findProblemsIn(rendered)) {
+    for (const { at, message } of findProblemsIn(renderedObjects(this.root))) {
       if (at === this.root) {
         own.push(message);
         continue;
       }
-      const list = this.current.get(at);
-      if (list) list.push(message);
-      else this.current.set(at, [message]);
+      push(byConstruct, at, message);
       if (!this.hooked.has(at)) {
         this.hooked.add(at);
         at.node.addValidation({ validate: () => this.current.get(at) ?? [] });
       }
     }
-    return own;
+    return { own, byConstruct };
   }
 }
 
@@ -397,6 +580,12 @@ class SelectorChecks {
       if (o.maker && (this.podSelectorOf(o) || o.gk === 'monitoring.coreos.com/ServiceMonitor')) linkers.add(o.maker);
     for (const l of linkers) {
       for (const ref of referencesOf(l)) if (workloadMakers.has(ref)) this.family.union(l, ref);
+      // A selecting construct a workload made as its child (its disruption budget) belongs to that workload.
+      const owner = l.node.scopes
+        .slice(0, -1)
+        .reverse()
+        .find(s => workloadMakers.has(s));
+      if (owner && owner !== l) this.family.union(l, owner);
     }
     for (const w of this.workloads) this.workloadFamilies.add(this.familyOf(w));
   }

@@ -18,6 +18,8 @@ import {
 import { percentOf } from '../workloads/replica-split';
 import { FIXED_SIZE_ANNOTATION, isCheckedBy, WIRING_RULES } from './rules';
 import { addWarning } from '../core/warnings';
+import { oncePerSynthesis, Rendered, renderAll, renderedObjects, trackSynthesis } from './app-checks';
+import { gatewayFindings } from './gateway-wiring';
 
 /** Options of {@link checkWiring} and {@link WiringChecks}. */
 export interface WiringCheckOptions extends ManifestCheckOptions {
@@ -115,6 +117,7 @@ class WiringContext {
       else if (gk === 'monitoring.coreos.com/ServiceMonitor') this.checkServiceMonitor(m);
     }
     this.checkDuplicateRoutes();
+    this.findings.push(...gatewayFindings(this.manifests, this.options.defaultNamespace));
     for (const w of this.workloads) {
       if (SELECTOR_KINDS.has(groupKind(w.m))) this.checkWorkloadSelector(w);
       this.checkProbes(w);
@@ -574,6 +577,7 @@ export class WiringChecks {
     private readonly scope: IConstruct,
     private readonly options: WiringCheckOptions,
   ) {
+    trackSynthesis(scope);
     // cdk8s validates constructs in pre-order, so this runs before the constructs it reports on;
     // each of them gets a validation of its own, and the messages carry its path.
     scope.node.addValidation({ validate: () => this.validatePass() });
@@ -581,27 +585,28 @@ export class WiringChecks {
 
   /** Every finding for the objects under the scope as they are now, suppressions applied. */
   public findings(): Finding[] {
-    return this.collect().findings;
+    return this.collect(renderAll(this.scope)).findings;
   }
 
-  private collect(): { findings: Finding[]; owners: Map<Manifest, IConstruct> } {
+  private collect(rendered: Rendered): { findings: Finding[]; owners: Map<Manifest, IConstruct> } {
     const owners = new Map<Manifest, IConstruct>();
-    for (const c of this.scope.node.findAll()) {
-      if (!(c instanceof ApiObject)) continue;
-      try {
-        owners.set(c.toJson(), ownerOf(c));
-      } catch {
-        // An object that cannot render fails synthesis with its own error.
-      }
-    }
+    for (const { api, m } of rendered) owners.set(m, ownerOf(api));
     const findings = checkWiring([...owners.keys()], { ...this.options, pathOf: m => owners.get(m)?.node.path });
     return { findings, owners };
   }
 
+  /** The errors at the scope; those of other constructs go to validations added to them. */
   private validatePass(): string[] {
-    const { findings } = this.collect();
-    const byPath = new Map<string, IConstruct>(this.scope.node.findAll().map(c => [c.node.path, c]));
-    this.current = new Map();
+    // cdk8s validates once more per chart: the findings of one synthesis are computed (and warned about) once.
+    const { own, byOwner } = oncePerSynthesis(this.scope, this, () => this.report());
+    this.current = byOwner;
+    return own;
+  }
+
+  private report(): { own: string[]; byOwner: Map<IConstruct, string[]> } {
+    const { findings, owners } = this.collect(this.renderedUnderScope());
+    const byPath = new Map<string, IConstruct>([...owners.values()].map(c => [c.node.path, c]));
+    const byOwner = new Map<IConstruct, string[]>();
     const own: string[] = [];
     for (const f of findings) {
       const owner = byPath.get(f.path ?? '') ?? this.scope;
@@ -615,13 +620,21 @@ export class WiringChecks {
         own.push(text);
         continue;
       }
-      this.current.set(owner, [...(this.current.get(owner) ?? []), text]);
+      byOwner.set(owner, [...(byOwner.get(owner) ?? []), text]);
       if (!this.hooked.has(owner)) {
         this.hooked.add(owner);
         owner.node.addValidation({ validate: () => this.current.get(owner) ?? [] });
       }
     }
-    return own;
+    return { own, byOwner };
+  }
+
+  /** The app's objects as this pass rendered them (shared with the whole-app checks), those under the scope. */
+  private renderedUnderScope(): Rendered {
+    const all = renderedObjects(this.scope);
+    if (this.scope === this.scope.node.root) return all;
+    const prefix = this.scope.node.path + '/';
+    return all.filter(({ api }) => api === this.scope || api.node.path.startsWith(prefix));
   }
 }
 

@@ -1,16 +1,24 @@
 import { Construct } from 'constructs';
 import { checkInt, checkPositiveInt, DNS1123_SUBDOMAIN, invalidProp, problem } from '../core/errors';
-import { isPlainObject, PropShape } from '../core/props';
+import { PropShape } from '../core/props';
 import { percentOf, ReplicaSplitError, splitPods } from './replica-split';
-import { renderedObjects } from '../safety/app-checks';
+import { oncePerSynthesis, serviceCatching } from '../safety/app-checks';
 import { checksItself } from '../safety/rules';
 import { StableDeployment } from './stable-deployment';
-import { DEPLOYMENT_UPDATE_SHAPE, DeploymentUpdateOptions, TrackDeployment } from './track-deployment';
+import {
+  DEPLOYMENT_UPDATE_SHAPE,
+  DeploymentUpdateOptions,
+  TrackDeployment,
+  TrackDeploymentSettings,
+} from './track-deployment';
 import { addWarning } from '../core/warnings';
-import { CONTAINER_OPTIONS_SHAPE, ContainerOptions } from './workload';
+import { CONTAINER_OPTIONS_SHAPE, ContainerOptions, WORKLOAD_OPTIONS_SHAPE, WorkloadOptions } from './workload';
 
-/** Props of a {@link CanaryDeployment}. Container options not given are taken from the stable release. */
-export interface CanaryDeploymentProps extends Partial<ContainerOptions>, DeploymentUpdateOptions {
+/**
+ * Props of a {@link CanaryDeployment}. Container and pod options not given (env, mounts, sidecars, scheduling,
+ * labels and annotations ...) are taken from the stable release; the disruption budget is not.
+ */
+export interface CanaryDeploymentProps extends Partial<ContainerOptions>, DeploymentUpdateOptions, WorkloadOptions {
   /** The stable release this canary runs beside. */
   readonly stable: StableDeployment;
   /** The new release's image, e.g. `dummy-api:2.0`. */
@@ -53,6 +61,7 @@ export interface CanaryDeploymentProps extends Partial<ContainerOptions>, Deploy
 export const CANARY_DEPLOYMENT_SHAPE: PropShape = {
   ...CONTAINER_OPTIONS_SHAPE,
   ...DEPLOYMENT_UPDATE_SHAPE,
+  ...WORKLOAD_OPTIONS_SHAPE,
   stable: 'construct!',
   image: 'string!',
   app: 'string',
@@ -75,33 +84,10 @@ export class CanaryDeployment extends TrackDeployment {
   /** The stable release this canary runs beside. */
   public readonly stable: StableDeployment;
   private readonly replicasProp?: number;
-  private readonly weightSplit?: { canary: number; stable: number; effectivePercent: number };
+  private readonly weightSplit?: WeightSplit;
 
   constructor(scope: Construct, id: string, props: CanaryDeploymentProps) {
-    super(scope, id, props, CANARY_DEPLOYMENT_SHAPE, 'canary', (self, p: CanaryDeploymentProps) => {
-      const stable: unknown = p.stable;
-      if (!(stable instanceof StableDeployment))
-        invalidProp(self, 'stable', stable, 'must be the StableDeployment construct this canary runs beside');
-      if (p.app !== undefined && p.app !== stable.app) {
-        invalidProp(
-          self,
-          'app',
-          p.app,
-          `must be the stable's app ("${stable.app}" of ${stable.node.path}): a canary is a new version of the same app`,
-        );
-      }
-      const { stable: _stable, weight: _w, totalReplicas: _t, roundToWholePods: _r, replicas: _n, ...own } = p;
-      // The default name is made from the stable's app: report it as app, with where the app comes from.
-      if (p.name === undefined && !DNS1123_SUBDOMAIN.test(`${stable.app}-canary`)) {
-        invalidProp(
-          self,
-          'app',
-          stable.app,
-          `(the app of ${stable.node.path}) makes the default Deployment name "${stable.app}-canary", which is not a DNS-1123 subdomain: set name`,
-        );
-      }
-      return { ...stable.containerOptions, version: undefined, ...own, app: stable.app, labelKeys: stable.labelKeys };
-    });
+    super(scope, id, props, CANARY_DEPLOYMENT_SHAPE, 'canary', canarySettings);
     this.stable = props.stable;
     const stable = props.stable;
     const stablePort = stable.containerPort?.number;
@@ -123,45 +109,7 @@ export class CanaryDeployment extends TrackDeployment {
     if (props.totalReplicas !== undefined) checkInt(this, 'totalReplicas', props.totalReplicas, 1);
 
     if (props.weight !== undefined) {
-      if (props.replicas !== undefined) {
-        invalidProp(
-          this,
-          'replicas',
-          props.replicas,
-          'must not be set together with weight; give either a pod count or a percentage',
-        );
-      }
-      if (props.totalReplicas === undefined) {
-        invalidProp(
-          this,
-          'totalReplicas',
-          undefined,
-          `must be set with weight (${props.weight}%), so the percentage can become whole pods`,
-        );
-      }
-      try {
-        const round = props.roundToWholePods ?? false;
-        this.weightSplit = splitPods(props.weight, props.totalReplicas, round, 'set roundToWholePods: true');
-      } catch (e) {
-        if (!(e instanceof ReplicaSplitError)) throw e;
-        const aboutWeight = e.argument === 'percent';
-        invalidProp(
-          this,
-          aboutWeight ? 'weight' : 'totalReplicas',
-          aboutWeight ? props.weight : props.totalReplicas,
-          e.message,
-        );
-      }
-      const requested = stable.requestedReplicas;
-      if (requested !== undefined && requested !== this.weightSplit.stable) {
-        invalidProp(
-          this,
-          'weight',
-          props.weight,
-          `leaves ${this.weightSplit.stable} of ${props.totalReplicas} pods for stable, but ${stable.node.path} sets replicas to ${requested}; remove one of the two`,
-        );
-      }
-      stable._setReplicasFromCanary(this.weightSplit.stable);
+      this.weightSplit = this.splitByWeight(props, props.weight);
     } else {
       if (props.totalReplicas !== undefined)
         invalidProp(this, 'totalReplicas', props.totalReplicas, 'only applies with weight');
@@ -170,6 +118,52 @@ export class CanaryDeployment extends TrackDeployment {
     }
     checksItself(this, 'hpa-canary-share');
     this.node.addValidation({ validate: () => this.validateShare() });
+  }
+
+  /** The canary and stable pods a weight of the total makes; the stable's replicas follow. */
+  private splitByWeight(props: CanaryDeploymentProps, weight: number): WeightSplit {
+    const stable = props.stable;
+    let split!: WeightSplit;
+    if (props.replicas !== undefined) {
+      invalidProp(
+        this,
+        'replicas',
+        props.replicas,
+        'must not be set together with weight; give either a pod count or a percentage',
+      );
+    }
+    if (props.totalReplicas === undefined) {
+      invalidProp(
+        this,
+        'totalReplicas',
+        undefined,
+        `must be set with weight (${weight}%), so the percentage can become whole pods`,
+      );
+    }
+    try {
+      const round = props.roundToWholePods ?? false;
+      split = splitPods(weight, props.totalReplicas, round, 'set roundToWholePods: true');
+    } catch (e) {
+      if (!(e instanceof ReplicaSplitError)) throw e;
+      const aboutWeight = e.argument === 'percent';
+      invalidProp(
+        this,
+        aboutWeight ? 'weight' : 'totalReplicas',
+        aboutWeight ? weight : props.totalReplicas,
+        e.message,
+      );
+    }
+    const requested = stable.requestedReplicas;
+    if (requested !== undefined && requested !== split.stable) {
+      invalidProp(
+        this,
+        'weight',
+        weight,
+        `leaves ${split.stable} of ${props.totalReplicas} pods for stable, but ${stable.node.path} sets replicas to ${requested}; remove one of the two`,
+      );
+    }
+    stable._setReplicasFromCanary(split.stable);
+    return split;
   }
 
   /**
@@ -188,6 +182,11 @@ export class CanaryDeployment extends TrackDeployment {
   }
 
   private validateShare(): string[] {
+    // cdk8s validates once more per chart: decide (and warn) once per synthesis.
+    return oncePerSynthesis(this, this, () => this.checkShare());
+  }
+
+  private checkShare(): string[] {
     if (this.weightSplit && this.stable.isAutoscaled) {
       return [
         problem(
@@ -200,26 +199,10 @@ export class CanaryDeployment extends TrackDeployment {
     if (this.stable.isAutoscaled && !this.isAutoscaled) {
       // The share only drifts for traffic through a Service that selects both tracks; with one
       // Service per track (ingress weights) the autoscaler moves no share.
-      const shared = this.serviceSelectingBothTracks();
+      const shared = serviceCatching(this, this.deployment.metadata.namespace, [this.stable.podLabels, this.podLabels]);
       if (shared) addWarning(this, this.shareWarning(shared));
     }
     return [];
-  }
-
-  /** The path of a Service in the app whose selector catches the pods of both tracks, if any. */
-  private serviceSelectingBothTracks(): string | undefined {
-    const namespace = this.deployment.metadata.namespace;
-    const stableLabels = this.stable.podLabels;
-    const canaryLabels = this.podLabels;
-    for (const { api: c, m } of renderedObjects(this)) {
-      if (c.kind !== 'Service' || c.metadata.namespace !== namespace) continue;
-      const selector: unknown = m.spec?.selector;
-      if (!isPlainObject(selector) || Object.keys(selector).length === 0) continue;
-      const catches = (labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
-      if (catches(stableLabels) && catches(canaryLabels))
-        return (c.node.id === 'Resource' ? c.node.scope! : c).node.path;
-    }
-    return undefined;
   }
 
   private shareWarning(service: string): string {
@@ -232,4 +215,32 @@ export class CanaryDeployment extends TrackDeployment {
       'Use ingress weights (a HostIngress canary over one Service per track) for a fixed share.'
     );
   }
+}
+
+type WeightSplit = ReturnType<typeof splitPods>;
+
+/** A canary's settings: its stable's container and pod options, then its own, under the stable's identity. */
+function canarySettings(self: Construct, p: CanaryDeploymentProps): TrackDeploymentSettings {
+  const stable: unknown = p.stable;
+  if (!(stable instanceof StableDeployment))
+    invalidProp(self, 'stable', stable, 'must be the StableDeployment construct this canary runs beside');
+  if (p.app !== undefined && p.app !== stable.app) {
+    invalidProp(
+      self,
+      'app',
+      p.app,
+      `must be the stable's app ("${stable.app}" of ${stable.node.path}): a canary is a new version of the same app`,
+    );
+  }
+  const { stable: _stable, weight: _w, totalReplicas: _t, roundToWholePods: _r, replicas: _n, ...own } = p;
+  // The default name is made from the stable's app: report it as app, with where the app comes from.
+  if (p.name === undefined && !DNS1123_SUBDOMAIN.test(`${stable.app}-canary`)) {
+    invalidProp(
+      self,
+      'app',
+      stable.app,
+      `(the app of ${stable.node.path}) makes the default Deployment name "${stable.app}-canary", which is not a DNS-1123 subdomain: set name`,
+    );
+  }
+  return { ...stable.containerOptions, version: undefined, ...own, app: stable.app, labelKeys: stable.labelKeys };
 }

@@ -160,13 +160,11 @@ export interface HostileChange {
 
 export function hostileChange(target: HostileTarget): fc.Arbitrary<HostileChange> {
   const paths = propPaths(target.props);
-  const replaced = fc
-    .tuple(fc.constantFrom(...paths), hostileValue)
-    .map(([path, value]) => ({
-      where: path.join('.'),
-      props: withValue(target.props, path, value),
-      mustRefuse: mustBeRefused(value),
-    }));
+  const replaced = fc.tuple(fc.constantFrom(...paths), hostileValue).map(([path, value]) => ({
+    where: path.join('.'),
+    props: withValue(target.props, path, value),
+    mustRefuse: mustBeRefused(value),
+  }));
   const containers = [[] as const, ...paths.filter(p => isPlainObject(get(target.props, p)))];
   const unknownKey = fc
     .tuple(fc.constantFrom(...containers), notAProp, hostileValue)
