@@ -1,9 +1,11 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, YamlOutputType } from 'cdk8s';
+import { CheckoutChart } from './examples/checkout';
 import { DummyApiChart } from './examples/dummy-api';
 import { FlakyUpdateChart } from './examples/flaky-update';
 import { FlakyUpdateRolloutChart } from './examples/flaky-update-rollout';
+import { GatewayCanaryChart } from './examples/gateway-canary';
 import { NatsPipelineChart } from './examples/nats-pipeline';
 import { DeliveryError, enableWiringChecks, synthesizeApp, ValidationFailedError } from './lib';
 
@@ -13,6 +15,8 @@ export function buildExamples(app: App): void {
   new FlakyUpdateChart(app, 'flaky-update');
   new FlakyUpdateRolloutChart(app, 'flaky-update-rollout');
   new NatsPipelineChart(app, 'nats-pipeline');
+  new GatewayCanaryChart(app, 'gateway-canary');
+  new CheckoutChart(app, 'checkout');
   enableWiringChecks(app);
 }
 

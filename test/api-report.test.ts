@@ -74,7 +74,8 @@ describe('public API', () => {
     expect(index).not.toMatch(/export \*/);
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module object itself, as a consumer sees it
     const runtime = Object.keys(require('../lib')).sort();
-    expect(runtime.length).toBeLessThanOrEqual(70);
+    // 56 when the list was curated; the Gateway API, rollout plan and pod-spec features added their own since.
+    expect(runtime.length).toBeLessThanOrEqual(80);
     expect(runtime).toEqual(
       expect.arrayContaining([
         'StableDeployment',

@@ -42,8 +42,10 @@ import {
 } from './bad-input-kit';
 import { APP_ROWS } from './bad-input-rows/app';
 import { NATS_ROWS } from './bad-input-rows/nats';
+import { POD_SPEC_ROWS } from './bad-input-rows/pod-spec';
 import { ROLLOUT_ROWS } from './bad-input-rows/rollouts';
 import { WORKLOAD_ROWS } from './bad-input-rows/workloads';
+import { GATEWAY_ROWS } from './bad-input-rows/gateway';
 
 export type { BadInput };
 
@@ -1143,9 +1145,11 @@ const FIRST_ROWS: readonly BadInput[] = [
 export const BAD_INPUTS: readonly BadInput[] = groupByConstruct([
   ...FIRST_ROWS,
   ...WORKLOAD_ROWS,
+  ...POD_SPEC_ROWS,
   ...ROLLOUT_ROWS,
   ...NATS_ROWS,
   ...APP_ROWS,
+  ...GATEWAY_ROWS,
 ]);
 
 function groupByConstruct(rows: readonly BadInput[]): BadInput[] {
