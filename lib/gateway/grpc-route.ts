@@ -1,14 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { GrpcRouteSpec } from '../../imports/gateway.networking.k8s.io';
-import { checkDnsSubdomain, invalidProp, problem } from '../core/errors';
+import { invalidProp, problem } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { Wire } from '../rollouts/argo-wire';
 import { Gateway } from './gateway';
 import { GatewayRef } from './gateway-ref';
 import { GrpcMatch } from './grpc-match';
 import { HttpFilter } from './http-filter';
-import { GATEWAY_GROUP, nameOrId, namespaceOf, ResolvedBackend, RouteBackend } from './route-common';
+import { checkRuleLimits, GATEWAY_GROUP, nameOrId, namespaceOf, ResolvedBackend, RouteBackend } from './route-common';
 import { checkHostnames, renderParents, RouteBackends } from './route-parts';
 
 /** One rule of a {@link GrpcRoute}. */
@@ -100,23 +100,10 @@ export class GrpcRoute extends Construct {
   public addRule(rule: GrpcRouteRule): void {
     const index = this.rules.length;
     const prop = `rules[${index}]`;
-    if (index >= 16) invalidProp(this, 'rules', index + 1, 'must hold at most 16 rules');
     checkProps(this, rule, RULE_SHAPE, `${prop}.`);
-    if (rule.name !== undefined) {
-      checkDnsSubdomain(this, `${prop}.name`, rule.name);
-      if (this.rules.some(r => r.name === rule.name))
-        invalidProp(this, `${prop}.name`, rule.name, 'is already the name of another rule; rule names are unique');
-    }
+    const existing = this.rules.map(r => ({ name: r.name, matchCount: r.keys.length }));
+    checkRuleLimits(this, prop, existing, rule);
     const matches = rule.matches ?? [];
-    if (matches.length > 64) invalidProp(this, `${prop}.matches`, matches.length, 'must hold at most 64 matches');
-    const total = this.rules.reduce((n, r) => n + r.keys.length, 0) + Math.max(matches.length, 1);
-    if (total > 128)
-      invalidProp(
-        this,
-        `${prop}.matches`,
-        matches.length,
-        `brings the route to ${total} matches; a route holds at most 128`,
-      );
     const rendered = matches.map((m, i) => {
       if (!(m instanceof GrpcMatch))
         invalidProp(this, `${prop}.matches[${i}]`, m, 'must be a GrpcMatch (GrpcMatch.method, .service, .headers)');

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HttpRouteSpec } from '../../imports/gateway.networking.k8s.io';
-import { checkDnsSubdomain, checkPercent, invalidProp, problem } from '../core/errors';
+import { checkPercent, invalidProp, problem } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { Wire } from '../rollouts/argo-wire';
 import { Gateway } from './gateway';
@@ -18,6 +18,7 @@ import {
   ResolvedBackend,
   RouteBackend,
   RouteTimeouts,
+  checkRuleLimits,
 } from './route-common';
 import { checkHostnames, renderParents, RouteBackends } from './route-parts';
 
@@ -184,24 +185,10 @@ export class HttpRoute extends Construct {
   public addRule(rule: HttpRouteRule): void {
     const index = this.resolvedRules.length;
     const prop = `rules[${index}]`;
-    if (index >= 16) invalidProp(this, 'rules', index + 1, 'must hold at most 16 rules');
     checkProps(this, rule, RULE_SHAPE, `${prop}.`);
-    if (rule.name !== undefined) {
-      checkDnsSubdomain(this, `${prop}.name`, rule.name);
-      if (this.resolvedRules.some(r => r.name === rule.name))
-        invalidProp(this, `${prop}.name`, rule.name, 'is already the name of another rule; rule names are unique');
-    }
+    const existing = this.resolvedRules.map(r => ({ name: r.name, matchCount: r.matches.length }));
+    checkRuleLimits(this, prop, existing, rule);
     const matches = rule.matches ?? [];
-    if (matches.length > 64) invalidProp(this, `${prop}.matches`, matches.length, 'must hold at most 64 matches');
-    const total =
-      this.resolvedRules.reduce((n, r) => n + Math.max(r.matches.length, 1), 0) + Math.max(matches.length, 1);
-    if (total > 128)
-      invalidProp(
-        this,
-        `${prop}.matches`,
-        matches.length,
-        `brings the route to ${total} matches; a route holds at most 128`,
-      );
     const renderedMatches = matches.map((m, i) => {
       if (!(m instanceof HttpMatch))
         invalidProp(

@@ -192,3 +192,32 @@ export function nameOrId(scope: IConstruct, name: string | undefined, id: string
   }
   return lower;
 }
+
+/**
+ * The limits the Gateway API CRDs set on a route's rules, checked before a rule is added: at most 16 rules, unique
+ * rule names, at most 64 matches in a rule and 128 in the route (a rule without matches counts as one).
+ * `existing` are the rules added so far, each with its name and match count.
+ */
+export function checkRuleLimits(
+  scope: IConstruct,
+  prop: string,
+  existing: ReadonlyArray<{ readonly name?: string; readonly matchCount: number }>,
+  rule: { readonly name?: string; readonly matches?: readonly unknown[] },
+): void {
+  if (existing.length >= 16) invalidProp(scope, 'rules', existing.length + 1, 'must hold at most 16 rules');
+  if (rule.name !== undefined) {
+    checkDnsSubdomain(scope, `${prop}.name`, rule.name);
+    if (existing.some(r => r.name === rule.name))
+      invalidProp(scope, `${prop}.name`, rule.name, 'is already the name of another rule; rule names are unique');
+  }
+  const matches = rule.matches ?? [];
+  if (matches.length > 64) invalidProp(scope, `${prop}.matches`, matches.length, 'must hold at most 64 matches');
+  const total = existing.reduce((n, r) => n + Math.max(r.matchCount, 1), 0) + Math.max(matches.length, 1);
+  if (total > 128)
+    invalidProp(
+      scope,
+      `${prop}.matches`,
+      matches.length,
+      `brings the route to ${total} matches; a route holds at most 128`,
+    );
+}
