@@ -1,6 +1,7 @@
 import { Duration } from 'cdk8s';
 import * as fc from 'fast-check';
 import { Autoscaler, CanaryDeployment, Cpu, desiredReplicas, Memory, ScalingMetric, StableDeployment } from '../lib';
+import { schemaProblems } from './support/schemas';
 import { find, newChart, synth } from './support/synth';
 
 const withRequests = {
@@ -60,6 +61,23 @@ describe('Autoscaler', () => {
       scaleUp: { policies: [{ type: 'Pods', value: 2, periodSeconds: 60 }] },
       scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Min' },
     });
+  });
+
+  test('a per-direction tolerance is written as a quantity and validates against the autoscaling/v2 schema', () => {
+    const chart = newChart();
+    const stable = new StableDeployment(chart, 'stable', withRequests);
+    new Autoscaler(chart, 'hpa', {
+      target: stable,
+      maxReplicas: 5,
+      scaleUp: { tolerance: 0.02 },
+      scaleDown: { tolerance: 0 },
+    });
+    const manifests = synth(chart);
+    expect(find(manifests, 'HorizontalPodAutoscaler').spec.behavior).toEqual({
+      scaleUp: { tolerance: '0.02' },
+      scaleDown: { tolerance: '0' },
+    });
+    expect(schemaProblems(manifests)).toEqual([]);
   });
 
   test('scales a canary too', () => {

@@ -378,6 +378,13 @@ export interface ScalingRules {
    * @default 'Max'
    */
   readonly selectPolicy?: 'Max' | 'Min' | 'Disabled';
+  /**
+   * The ratio of current to target metric within which this direction keeps the count, as a fraction (0.05 for
+   * 5%): the per-HPA tolerance of Kubernetes 1.33+ (beta from 1.35, behind the `HPAConfigurableTolerance` feature
+   * gate; older API servers drop the field). `desiredReplicas` takes the same value.
+   * @default - the cluster-wide tolerance (`--horizontal-pod-autoscaler-tolerance`, 0.1 unless changed)
+   */
+  readonly tolerance?: number;
 }
 
 /** Props of an {@link Autoscaler}. */
@@ -530,7 +537,25 @@ function renderRules(scope: IConstruct, prop: string, rules: ScalingRules | unde
     const period = seconds(scope, `${at}.period`, p.period, 1, 1800);
     return { type: p.type, value: p.value, periodSeconds: period };
   });
-  return { stabilizationWindowSeconds: window, selectPolicy: rules.selectPolicy, policies };
+  const tolerance = rules.tolerance;
+  if (
+    tolerance !== undefined &&
+    (typeof tolerance !== 'number' || !Number.isFinite(tolerance) || tolerance < 0 || tolerance >= 1)
+  ) {
+    invalidProp(
+      scope,
+      `${prop}.tolerance`,
+      tolerance,
+      'must be a fraction from 0 up to (not including) 1, e.g. 0.05 for 5%',
+    );
+  }
+  return {
+    stabilizationWindowSeconds: window,
+    selectPolicy: rules.selectPolicy,
+    policies,
+    // A Kubernetes quantity: written as a decimal string, as the API server writes it back.
+    tolerance: tolerance === undefined ? undefined : String(tolerance),
+  };
 }
 
 /** A Duration as whole seconds within `min..max`; the bad value is shown in seconds, as the field takes it. */
@@ -544,7 +569,12 @@ function seconds(scope: IConstruct, prop: string, value: Duration, min: number, 
 const SELECT_POLICIES: ReadonlyArray<'Max' | 'Min' | 'Disabled'> = ['Max', 'Min', 'Disabled'];
 const POLICY_TYPES: ReadonlyArray<'Pods' | 'Percent'> = ['Pods', 'Percent'];
 const SCALING_POLICY_SHAPE: PropShape = { type: 'string!', value: 'number!', period: Duration };
-const SCALING_RULES_SHAPE: PropShape = { stabilizationWindow: Duration, policies: 'array', selectPolicy: 'string' };
+const SCALING_RULES_SHAPE: PropShape = {
+  stabilizationWindow: Duration,
+  policies: 'array',
+  selectPolicy: 'string',
+  tolerance: 'number',
+};
 
 /** @internal The runtime shape of {@link AutoscalerProps}, for `checkProps`. */
 export const AUTOSCALER_SHAPE: PropShape = {

@@ -618,6 +618,15 @@ export const WORKLOAD_ROWS: readonly BadInput[] = [
   },
   {
     construct: 'Autoscaler',
+    name: 'tolerance given in percent',
+    build: hpaWith({ scaleDown: { tolerance: 5 } }),
+    path: 'app/hpa',
+    prop: 'scaleDown.tolerance',
+    value: '5',
+    message: "app/hpa: 'scaleDown.tolerance' is 5: must be a fraction from 0 up to (not including) 1, e.g. 0.05 for 5%",
+  },
+  {
+    construct: 'Autoscaler',
     name: 'policy type in lower case',
     build: hpaWith({ scaleUp: { policies: [{ type: 'pods', value: 1, period: Duration.minutes(1) }] } }),
     path: 'app/hpa',
