@@ -36,12 +36,15 @@ const CACHE = 'node_modules/.cache/cdk8s-delivery/manifests';
 const cwd = process.cwd();
 let work: string;
 beforeEach(() => {
+  // What the cdk8s CLI sets when cdk8s.yaml lists validations: only then does synthesizeApp record the objects.
+  process.env.CDK8S_RECORD_CONSTRUCT_METADATA = 'true';
   work = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'plugin-cache-')));
   // A project with installed packages: synthesizeApp keeps its cache only where node_modules exists.
   fs.mkdirSync(path.join(work, 'node_modules'));
   process.chdir(work);
 });
 afterEach(() => {
+  delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
   process.chdir(cwd);
   fs.rmSync(work, { recursive: true, force: true });
 });
@@ -167,8 +170,9 @@ describe('synthesizeApp records the objects of each manifest file for the valida
       return app;
     };
     const first = synth(one('a'), 'out');
+    // construct-metadata.json is cdk8s's own, written because the CLI asks for it (as it does with validations).
     expect(fs.readdirSync(path.join(work, 'out')).sort()).toEqual(
-      [OUTPUT_MARKER, 'kustomization.yml', 'web.k8s.yaml'].sort(),
+      [OUTPUT_MARKER, 'construct-metadata.json', 'kustomization.yml', 'web.k8s.yaml'].sort(),
     );
     const hashA = sha256(first[0]);
     expect(entries()).toEqual([`${hashA}.json`]);
@@ -204,6 +208,12 @@ describe('synthesizeApp records the objects of each manifest file for the valida
       files.map(f => path.relative(path.join(work, 'cached'), f)),
     );
     expect(again.map(f => fs.readFileSync(f, 'utf8'))).toEqual(withCache);
+  });
+
+  it('records nothing unless the cdk8s CLI asks for construct metadata, which it does exactly when validations are set', () => {
+    delete process.env.CDK8S_RECORD_CONSTRUCT_METADATA;
+    synth(objectsApp(), 'plain');
+    expect(entries()).toEqual([]);
   });
 
   it('creates no node_modules folder where the project has none', () => {

@@ -141,6 +141,8 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
     // Finished as they are written (what finishOutput does to a folder), so no file is written twice.
     const helm = isHelmTemplates(outdir);
     const dir = staging;
+    // Only for a validation plugin: the cdk8s CLI asks for construct metadata exactly when validations are set.
+    const forPlugin = !helm && (app as unknown as { recordConstructMetadata: boolean }).recordConstructMetadata;
     const cached: CacheEntry[] = [];
     result = writeManifests(
       app,
@@ -149,7 +151,7 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
       folder => io.mkdir(path.join(dir, folder)),
       text => finishManifest(text, helm),
       // Helm's escaping changes what the files parse to; the plugin parses those.
-      helm ? undefined : (text, docs) => cacheEntry(text, docs, cached),
+      forPlugin ? (text, docs) => cacheEntry(text, docs, cached) : undefined,
     );
     if (!helm) {
       io.writeFile(path.join(staging, KUSTOMIZATION_FILE), kustomizationFor(result.files));
@@ -160,7 +162,7 @@ export function synthesizeApp(app: App, options: SynthesizeOptions): string[] {
     swapIn(io, staging, outdir, parent, name);
     staging = undefined;
     // Under the lock, so runs into the same outdir record their entries in turn.
-    recordManifestCache(outdir, cached);
+    if (forPlugin) recordManifestCache(outdir, cached);
   } finally {
     if (staging !== undefined && fs.existsSync(staging)) io.removeTree(staging);
     release();
