@@ -176,6 +176,27 @@ export function checkDnsSubdomain(scope: IConstruct, prop: string, value: unknow
   checkName(NAME_RULES.dnsSubdomain, scope, prop, value);
 }
 
+/**
+ * The `name` prop, or the construct id lower-cased (the default of the constructs that name one object after
+ * themselves); a default that is no DNS-1123 subdomain asks for a name, as the id is no prop.
+ */
+export function nameOrId(scope: IConstruct, name: string | undefined, id: string): string {
+  if (name !== undefined) {
+    checkDnsSubdomain(scope, 'name', name);
+    return name;
+  }
+  const lower = id.toLowerCase();
+  if (lower.length > 253 || !DNS1123_SUBDOMAIN.test(lower)) {
+    invalidProp(
+      scope,
+      'name',
+      undefined,
+      `must be given: the default, the construct id lower-cased ("${lower}"), is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)`,
+    );
+  }
+  return lower;
+}
+
 export function checkLabelValue(scope: IConstruct, prop: string, value: unknown): asserts value is string {
   checkName(NAME_RULES.labelValue, scope, prop, value);
 }

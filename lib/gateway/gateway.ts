@@ -1,11 +1,19 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { GatewaySpec } from '../../imports/gateway.networking.k8s.io';
-import { checkDnsSubdomain, checkEnum, checkHostName, checkPort, checkStringArray, invalidProp } from '../core/errors';
+import {
+  checkDnsSubdomain,
+  checkEnum,
+  checkHostName,
+  checkPort,
+  checkStringArray,
+  invalidProp,
+  nameOrId,
+} from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { Wire } from '../rollouts/argo-wire';
 import { AllowedRoutes } from './allowed-routes';
-import { GATEWAY_GROUP, namespaceOf, nameOrId } from './route-common';
+import { GATEWAY_GROUP, namespaceOf } from './route-common';
 
 /** The protocol of a Gateway listener. */
 export type ListenerProtocol = 'HTTP' | 'HTTPS';

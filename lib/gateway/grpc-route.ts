@@ -1,14 +1,14 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { GrpcRouteSpec } from '../../imports/gateway.networking.k8s.io';
-import { invalidProp, problem } from '../core/errors';
+import { invalidProp, nameOrId, problem } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { Wire } from '../rollouts/argo-wire';
 import { Gateway } from './gateway';
 import { GatewayRef } from './gateway-ref';
 import { GrpcMatch } from './grpc-match';
 import { HttpFilter } from './http-filter';
-import { checkRuleLimits, GATEWAY_GROUP, nameOrId, namespaceOf, ResolvedBackend, RouteBackend } from './route-common';
+import { checkRuleLimits, GATEWAY_GROUP, namespaceOf, ResolvedBackend, RouteBackend } from './route-common';
 import { checkHostnames, renderParents, RouteBackends } from './route-parts';
 
 /** One rule of a {@link GrpcRoute}. */

@@ -1,7 +1,7 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { HttpRouteSpec } from '../../imports/gateway.networking.k8s.io';
-import { checkPercent, invalidProp, problem } from '../core/errors';
+import { checkPercent, invalidProp, nameOrId, problem } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { Wire } from '../rollouts/argo-wire';
 import { Gateway } from './gateway';
@@ -13,7 +13,6 @@ import {
   checkHttpToken,
   GATEWAY_GROUP,
   gatewayDuration,
-  nameOrId,
   namespaceOf,
   ResolvedBackend,
   RouteBackend,

@@ -1,10 +1,10 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import type { ReferenceGrantV1Beta1Spec } from '../../imports/gateway.networking.k8s.io';
-import { checkDnsLabel, checkEnum, invalidProp } from '../core/errors';
+import { checkDnsLabel, checkEnum, invalidProp, nameOrId } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
 import { Wire } from '../rollouts/argo-wire';
-import { BackendService, GATEWAY_GROUP, nameOrId, namespaceOf, resolveService } from './route-common';
+import { BackendService, GATEWAY_GROUP, namespaceOf, resolveService } from './route-common';
 
 /** A route kind a ReferenceGrant can trust. */
 export type RouteKind = 'HTTPRoute' | 'GRPCRoute';

@@ -1,8 +1,8 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { checkDnsLabel } from '../core/errors';
+import { checkDnsLabel, nameOrId } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
-import { GATEWAY_GROUP, nameOrId } from './route-common';
+import { GATEWAY_GROUP } from './route-common';
 
 /** Props of a {@link RolloutsGatewayAccess}. */
 export interface RolloutsGatewayAccessProps {

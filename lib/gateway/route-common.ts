@@ -1,7 +1,7 @@
 import { Chart, Duration } from 'cdk8s';
 import type { Service as KplusService } from 'cdk8s-plus-27';
 import { IConstruct } from 'constructs';
-import { checkDnsSubdomain, checkDuration, checkInt, DNS1123_SUBDOMAIN, invalidProp } from '../core/errors';
+import { checkDnsSubdomain, checkDuration, checkInt, invalidProp } from '../core/errors';
 import { PropShape } from '../core/props';
 import { VersionedService } from '../workloads/versioned-service';
 
@@ -173,24 +173,6 @@ export interface RouteTimeouts {
    * @default - the implementation's
    */
   readonly backendRequest?: Duration;
-}
-
-/** The `name` prop, or the construct id lower-cased; a default that is no DNS-1123 subdomain asks for a name. */
-export function nameOrId(scope: IConstruct, name: string | undefined, id: string): string {
-  if (name !== undefined) {
-    checkDnsSubdomain(scope, 'name', name);
-    return name;
-  }
-  const lower = id.toLowerCase();
-  if (lower.length > 253 || !DNS1123_SUBDOMAIN.test(lower)) {
-    invalidProp(
-      scope,
-      'name',
-      undefined,
-      `must be given: the default, the construct id lower-cased ("${lower}"), is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)`,
-    );
-  }
-  return lower;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ManifestObject, PlanError, planRollout, RolloutPlan } from './rollout-plan';
+import { ManifestObject, PlanError, planRollout, record, RolloutPlan } from './rollout-plan';
 
 const ROLLOUT_API = 'argoproj.io/v1alpha1';
 
@@ -88,8 +88,4 @@ function nameOf(o: ManifestObject): string | undefined {
 function namespaceOf(o: ManifestObject): string | undefined {
   const ns = record(o.metadata)?.namespace;
   return typeof ns === 'string' && ns !== '' ? ns : undefined;
-}
-
-function record(x: unknown): Readonly<Record<string, unknown>> | undefined {
-  return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
 }

@@ -496,7 +496,8 @@ function pods(p: PlanPods): PlanPods {
   return { canaryPods: p.canaryPods, stablePods: p.stablePods };
 }
 
-function record(x: unknown): Readonly<Record<string, unknown>> | undefined {
+/** `x` as an object of fields, or undefined when it is none (a scalar, an array, null). @internal */
+export function record(x: unknown): Readonly<Record<string, unknown>> | undefined {
   return typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as Record<string, unknown>) : undefined;
 }
 

@@ -8,8 +8,8 @@ import {
   checkPercent,
   checkPort,
   checkUrlPath,
-  DNS1123_SUBDOMAIN,
   invalidProp,
+  nameOrId,
   problem,
 } from '../core/errors';
 import { checkProps, PropShape } from '../core/props';
@@ -180,21 +180,7 @@ export class HostIngress extends Construct {
   constructor(scope: Construct, id: string, props: HostIngressProps = {}) {
     super(scope, id);
     checkProps(this, props, HOST_INGRESS_SHAPE);
-    if (props.name !== undefined) {
-      checkDnsSubdomain(this, 'name', props.name);
-      this.name = props.name;
-    } else {
-      this.name = id.toLowerCase();
-      // The default name is made from the construct id, which is not a prop: say so and ask for a name.
-      if (this.name.length > 253 || !DNS1123_SUBDOMAIN.test(this.name)) {
-        invalidProp(
-          this,
-          'name',
-          undefined,
-          `must be given: the default, the construct id lower-cased ("${this.name}"), is not a DNS-1123 subdomain (lower-case letters, digits, "-" and ".", at most 253 characters)`,
-        );
-      }
-    }
+    this.name = nameOrId(this, props.name, id);
     if (props.className !== undefined) checkDnsSubdomain(this, 'className', props.className);
     const canary = props.canary;
     if (canary !== undefined) this.checkCanary(canary);
